@@ -1,0 +1,553 @@
+//! `check`: loads a rules file and its locales and reports every problem at once.
+//!
+//! Contract: `load` never stops at the first problem. It returns the ready `RuleSet` only when
+//! there is no error (warnings allowed), and always every diagnostic, sorted by file and place.
+//! The checks that need both the rules and the locales (every message present, its variables
+//! set on every path, rendered lengths, button labels, button data) live here.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::callback::{self, Action, Callback};
+use crate::date::Date;
+use crate::diag::{self, Diagnostic, Pos};
+use crate::i18n::{ArgValue, Args, LocaleFile, Locales};
+use crate::render::{self, OUTCOME_VARIABLES, QUESTION_VARIABLES, UI_BUTTONS, UI_MESSAGES};
+use crate::rules::analysis::{self, Analysis, Coverage};
+use crate::rules::{Rules, message_id, resolve};
+
+/// Telegram's limit for one message, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 4096;
+/// The longest button label a phone shows whole: an inline button that spans the screen of a
+/// 360-pixel-wide Android phone at the default font size shows about 32 characters before
+/// Telegram cuts it with "…".
+pub const MAX_LABEL_CHARS: usize = 32;
+
+/// A rules file with its locales, as read.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub rules_path: PathBuf,
+    pub rules_bytes: Vec<u8>,
+    pub locale_files: Vec<LocaleFile>,
+    /// Where the locales came from, for diagnostics about a locale as a whole.
+    pub locales_dir: PathBuf,
+}
+
+/// Checked rules and their locales, ready to serve.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Rules,
+    pub locales: Locales,
+}
+
+/// What `load` found.
+#[derive(Debug)]
+pub struct Report {
+    pub rule_set: Option<RuleSet>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Coverage,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// The content hash of a rules file and its locales: 16 hex digits.
+pub fn version_of(input: &Input) -> String {
+    let mut hash = Sha256::new();
+    hash.update(&input.rules_bytes);
+    let mut files: Vec<&LocaleFile> = input.locale_files.iter().collect();
+    files.sort_by(|a, b| (&a.lang, &a.path).cmp(&(&b.lang, &b.path)));
+    for f in files {
+        hash.update([0]);
+        hash.update(f.lang.as_bytes());
+        hash.update([0]);
+        hash.update(f.path.to_string_lossy().as_bytes());
+        hash.update([0]);
+        hash.update(f.text.as_bytes());
+    }
+    hash.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Loads and checks. `today` decides whether the last review is stale.
+pub fn load(input: &Input, today: Date) -> Report {
+    let mut diagnostics = Vec::new();
+    let locales = match Locales::from_files(input.locale_files.clone()) {
+        Ok(l) => Some(l),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    if let Some(l) = &locales {
+        diagnostics.extend(l.check_consistency());
+    }
+    let mut coverage = Coverage::default();
+    let rules = match resolve::resolve(&input.rules_path, &input.rules_bytes) {
+        Ok(mut rules) => {
+            rules.version = version_of(input);
+            let found = analysis::analyse(&input.rules_path, &rules, analysis::STATE_BUDGET);
+            coverage = found.coverage.clone();
+            diagnostics.extend(found.diagnostics.iter().cloned());
+            diagnostics.extend(file_checks(&input.rules_path, &rules, today));
+            if let Some(l) = &locales {
+                let cross = Cross {
+                    file: &input.rules_path,
+                    locales_dir: &input.locales_dir,
+                    rules: &rules,
+                    locales: l,
+                    analysis: &found,
+                };
+                diagnostics.extend(cross.run());
+            }
+            Some(rules)
+        }
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    diag::sort(&mut diagnostics);
+    diagnostics.dedup();
+    let clean = !diagnostics.iter().any(Diagnostic::is_error);
+    let rule_set = match (rules, locales, clean) {
+        (Some(rules), Some(locales), true) => Some(RuleSet { rules, locales }),
+        _ => None,
+    };
+    Report {
+        rule_set,
+        diagnostics,
+        coverage,
+    }
+}
+
+/// Checks about the rules file alone that the flow analysis does not make.
+fn file_checks(file: &Path, rules: &Rules, today: Date) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(period) = rules.review_every_days {
+        let age = today.days_after(rules.reviewed);
+        if age > i64::from(period) {
+            out.push(
+                Diagnostic::warning(
+                    file,
+                    rules.spans.reviewed.start,
+                    format!(
+                        "the rules were last reviewed on {}, {age} days ago; the file asks for a review every {period} days",
+                        rules.reviewed
+                    ),
+                )
+                .with_help("check every source again, then update `reviewed:`"),
+            );
+        }
+    }
+    for (s, source) in rules.sources.iter().enumerate() {
+        if !rules.outcomes.iter().any(|o| o.sources.contains(&s)) {
+            out.push(Diagnostic::warning(
+                file,
+                rules.spans.reviewed.start,
+                format!("source `{}` is not used by any outcome", source.tag),
+            ));
+        }
+    }
+    for (l, link) in rules.links.iter().enumerate() {
+        if !rules.outcomes.iter().any(|o| o.links.contains(&l)) {
+            out.push(Diagnostic::warning(
+                file,
+                rules.spans.reviewed.start,
+                format!("link `{}` is not used by any outcome", link.id),
+            ));
+        }
+    }
+    for q in &rules.questions {
+        for c in &q.choices {
+            let data = Callback::new(
+                &rules.version,
+                Action::Answer {
+                    question: q.id.clone(),
+                    choice: c.id.clone(),
+                },
+            )
+            .encode();
+            if data.len() > callback::MAX_BYTES {
+                out.push(
+                    Diagnostic::error(
+                        file,
+                        c.span.start,
+                        format!(
+                            "the button for choice `{}` of `{}` needs {} bytes of data; Telegram allows {}",
+                            c.id,
+                            q.id,
+                            data.len(),
+                            callback::MAX_BYTES
+                        ),
+                    )
+                    .with_help("shorten the question id or the choice id"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The checks that need rules and locales together.
+struct Cross<'a> {
+    file: &'a Path,
+    locales_dir: &'a Path,
+    rules: &'a Rules,
+    locales: &'a Locales,
+    analysis: &'a Analysis,
+}
+
+impl Cross<'_> {
+    fn run(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let languages = self.locales.languages();
+        if !languages.contains(&self.rules.default_locale) {
+            out.push(Diagnostic::error(
+                self.file,
+                self.rules.spans.reviewed.start,
+                format!(
+                    "default locale `{}` is not among the locales ({})",
+                    self.rules.default_locale,
+                    languages.join(", ")
+                ),
+            ));
+        }
+        for lang in &languages {
+            self.ui(lang, &mut out);
+            self.rule_messages(lang, &mut out);
+        }
+        out
+    }
+
+    /// Where to report a problem with a whole locale.
+    fn locale_pos(&self, lang: &str) -> (PathBuf, Pos) {
+        (self.locales_dir.join(lang), Pos::new(1, 1))
+    }
+
+    fn ui(&self, lang: &str, out: &mut Vec<Diagnostic>) {
+        for (id, allowed) in UI_MESSAGES {
+            let Some(info) = self.locales.message(lang, id) else {
+                let (file, pos) = self.locale_pos(lang);
+                out.push(
+                    Diagnostic::error(
+                        file,
+                        pos,
+                        format!("message `{id}` is missing from locale `{lang}`"),
+                    )
+                    .with_help(format!(
+                        "every locale needs the interface message `{id}`; see docs/rules.md"
+                    )),
+                );
+                continue;
+            };
+            let allowed: BTreeSet<String> = allowed.iter().map(|s| s.to_string()).collect();
+            self.unknown_variables(lang, id, &info.variables, &allowed, "the interface", out);
+        }
+        for id in UI_BUTTONS {
+            self.label(lang, id, None, &Args::new(), out);
+        }
+    }
+
+    fn rule_messages(&self, lang: &str, out: &mut Vec<Diagnostic>) {
+        let longest = self.longest_args(lang);
+        for (i, q) in self.rules.questions.iter().enumerate() {
+            let id = message_id::question(&q.id);
+            let mut allowed: BTreeSet<String> =
+                QUESTION_VARIABLES.iter().map(|s| s.to_string()).collect();
+            allowed.extend(self.analysis.question_args[i].iter().flatten().cloned());
+            if self.present(lang, &id, q.span.start, out) {
+                let what = format!("every path that asks `{}`", q.id);
+                let vars = &self
+                    .locales
+                    .message(lang, &id)
+                    .map(|m| m.variables.clone())
+                    .unwrap_or_default();
+                self.unknown_variables(lang, &id, vars, &allowed, &what, out);
+                match self.locales.message(lang, &id).map(|m| m.attributes.contains_key(message_id::SHORT)) {
+                    Some(false) => out.push(
+                        Diagnostic::error(
+                            self.message_file(lang, &id),
+                            self.message_pos(lang, &id),
+                            format!("message `{id}` in locale `{lang}` has no `.short` attribute"),
+                        )
+                        .with_help("add a line `    .short = …` naming the question in two or three words, for the review screen"),
+                    ),
+                    _ => self.label(lang, &id, Some(message_id::SHORT), &longest, out),
+                }
+                self.length(lang, &id, &longest, out);
+            }
+            for c in &q.choices {
+                let cid = message_id::choice(&q.id, &c.id);
+                if self.present(lang, &cid, c.span.start, out) {
+                    let vars = self
+                        .locales
+                        .message(lang, &cid)
+                        .map(|m| m.variables.clone())
+                        .unwrap_or_default();
+                    self.unknown_variables(lang, &cid, &vars, &allowed, &what_asks(&q.id), out);
+                    self.label(lang, &cid, None, &longest, out);
+                }
+            }
+        }
+        for (o, outcome) in self.rules.outcomes.iter().enumerate() {
+            let mut allowed: BTreeSet<String> =
+                OUTCOME_VARIABLES.iter().map(|s| s.to_string()).collect();
+            allowed.extend(self.analysis.outcome_args[o].iter().flatten().cloned());
+            if outcome.window.opens.is_none() {
+                allowed.remove("opens");
+            }
+            if outcome.window.closes.is_none() {
+                allowed.remove("closes");
+            }
+            for id in [
+                message_id::outcome(&outcome.id),
+                message_id::outcome_next(&outcome.id),
+            ] {
+                if self.present(lang, &id, outcome.span.start, out) {
+                    let vars = self
+                        .locales
+                        .message(lang, &id)
+                        .map(|m| m.variables.clone())
+                        .unwrap_or_default();
+                    let what = format!("every path where `{}` applies", outcome.id);
+                    self.unknown_variables(lang, &id, &vars, &allowed, &what, out);
+                    self.length(lang, &id, &longest, out);
+                }
+            }
+        }
+        for link in &self.rules.links {
+            let id = message_id::link(&link.id);
+            if self.present(lang, &id, self.rules.spans.reviewed.start, out) {
+                self.label(lang, &id, None, &Args::new(), out);
+            }
+        }
+        self.cards(lang, &longest, out);
+    }
+
+    fn message_file(&self, lang: &str, id: &str) -> PathBuf {
+        self.locales
+            .message(lang, id)
+            .map_or_else(|| self.locales_dir.join(lang), |m| m.file.clone())
+    }
+
+    fn message_pos(&self, lang: &str, id: &str) -> Pos {
+        self.locales
+            .message(lang, id)
+            .map_or(Pos::new(1, 1), |m| m.pos)
+    }
+
+    /// Reports a message the rules need that `lang` lacks, at the rule that needs it.
+    fn present(&self, lang: &str, id: &str, at: Pos, out: &mut Vec<Diagnostic>) -> bool {
+        if self.locales.message(lang, id).is_some() {
+            return true;
+        }
+        let mut d = Diagnostic::error(
+            self.file,
+            at,
+            format!("message `{id}` is missing from locale `{lang}`"),
+        );
+        let ids = self.locales.message_ids(lang);
+        d = d.with_help(
+            diag::suggest(id, ids.iter().copied())
+                .map(|s| format!("{s} (in locale `{lang}`)"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "add `{id} = …` to a file in {}",
+                        self.locales_dir.join(lang).display()
+                    )
+                }),
+        );
+        out.push(d);
+        false
+    }
+
+    fn unknown_variables(
+        &self,
+        lang: &str,
+        id: &str,
+        used: &BTreeSet<String>,
+        allowed: &BTreeSet<String>,
+        where_: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        for var in used.difference(allowed) {
+            let help =
+                diag::suggest(var, allowed.iter().map(String::as_str)).unwrap_or_else(|| {
+                    if allowed.is_empty() {
+                        "this message gets no variables".to_string()
+                    } else {
+                        format!(
+                            "it can use {}",
+                            allowed
+                                .iter()
+                                .map(|v| format!("`${v}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                });
+            out.push(
+                Diagnostic::error(
+                    self.message_file(lang, id),
+                    self.message_pos(lang, id),
+                    format!("message `{id}` uses `${var}`, which is not set on {where_}"),
+                )
+                .with_help(help),
+            );
+        }
+    }
+
+    /// For each argument, its longest value as this language shows it.
+    fn longest_args(&self, lang: &str) -> Args {
+        let mut longest: BTreeMap<String, (usize, ArgValue)> = BTreeMap::new();
+        let mut offer = |name: &str, value: &ArgValue| {
+            let shown = match value {
+                ArgValue::Text(t) => t.clone(),
+                ArgValue::Date(d) => Locales::format_date(lang, *d),
+                ArgValue::Month(d) => Locales::format_month(lang, *d),
+                ArgValue::Number(n) => n.to_string(),
+            };
+            let len = shown.chars().count();
+            if longest.get(name).is_none_or(|(l, _)| len > *l) {
+                longest.insert(name.to_string(), (len, value.clone()));
+            }
+        };
+        for q in &self.rules.questions {
+            for c in &q.choices {
+                for (name, value) in &c.args {
+                    offer(name, value);
+                }
+            }
+        }
+        // The longest date this language can print stands for the built-in date variables.
+        let dates: Vec<Date> = (1..=12).filter_map(|m| Date::new(2000, m, 28)).collect();
+        for name in ["as_of", "reviewed", "opens", "closes"] {
+            for d in &dates {
+                offer(name, &ArgValue::Date(*d));
+            }
+        }
+        for o in &self.rules.outcomes {
+            for (name, day) in [("opens", o.window.opens), ("closes", o.window.closes)] {
+                if let Some(day) = day {
+                    offer(name, &render::day_arg(day));
+                }
+            }
+        }
+        longest.into_iter().map(|(k, (_, v))| (k, v)).collect()
+    }
+
+    fn length(&self, lang: &str, id: &str, args: &Args, out: &mut Vec<Diagnostic>) {
+        if let Ok(text) = self.locales.format(lang, id, args) {
+            let n = text.chars().count();
+            if n > MAX_MESSAGE_CHARS {
+                out.push(
+                    Diagnostic::error(
+                        self.message_file(lang, id),
+                        self.message_pos(lang, id),
+                        format!("message `{id}` is {n} characters long with its longest arguments; Telegram allows {MAX_MESSAGE_CHARS}"),
+                    )
+                    .with_help("shorten it, or move part of it to an official page linked from the outcome"),
+                );
+            }
+        }
+    }
+
+    fn label(
+        &self,
+        lang: &str,
+        id: &str,
+        attribute: Option<&str>,
+        args: &Args,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let text = match attribute {
+            Some(attr) => self.locales.format_attribute(lang, id, attr, args),
+            None => self.locales.format(lang, id, args),
+        };
+        let Ok(text) = text else { return };
+        let n = text.chars().count();
+        if n > MAX_LABEL_CHARS {
+            let name = attribute.map_or_else(|| format!("`{id}`"), |a| format!("`{id}.{a}`"));
+            out.push(
+                Diagnostic::error(
+                    self.message_file(lang, id),
+                    self.message_pos(lang, id),
+                    format!("button label {name} is {n} characters long; phones show about {MAX_LABEL_CHARS}"),
+                )
+                .with_help("shorten it; the question text can carry the detail"),
+            );
+        }
+    }
+
+    /// A whole result card, with its longest arguments and every status, must fit one message.
+    fn cards(&self, lang: &str, longest: &Args, out: &mut Vec<Diagnostic>) {
+        let renderer = render::Renderer::new(
+            self.rules,
+            self.locales,
+            lang,
+            Date::new(2000, 9, 28).unwrap_or(self.rules.reviewed),
+        );
+        for (o, outcome) in self.rules.outcomes.iter().enumerate() {
+            let because: Vec<_> = outcome
+                .when
+                .reads()
+                .into_iter()
+                .map(|q| (q, longest_choice(self.rules, self.locales, lang, q)))
+                .collect();
+            for status in crate::engine::Status::ALL {
+                let m = crate::engine::Match {
+                    outcome: o as u16,
+                    status,
+                    because: because.clone(),
+                };
+                let Ok(card) = renderer.card(&m, longest, renderer.as_of) else {
+                    continue;
+                };
+                let n = card.text.chars().count();
+                if n > MAX_MESSAGE_CHARS {
+                    out.push(
+                        Diagnostic::error(
+                            self.file,
+                            outcome.span.start,
+                            format!("the `{}` card is {n} characters long in `{lang}`; Telegram allows {MAX_MESSAGE_CHARS}", outcome.id),
+                        )
+                        .with_help("shorten its messages or list fewer sources"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn what_asks(question: &str) -> String {
+    format!("every path that asks `{question}`")
+}
+
+/// The choice of `q` with the longest label in `lang`.
+fn longest_choice(rules: &Rules, locales: &Locales, lang: &str, q: u16) -> u16 {
+    let question = rules.question(q);
+    (0..question.choices.len())
+        .max_by_key(|&c| {
+            locales
+                .format(
+                    lang,
+                    &message_id::choice(&question.id, &question.choices[c].id),
+                    &Args::new(),
+                )
+                .map_or(0, |t| t.chars().count())
+        })
+        .unwrap_or(0) as u16
+}

@@ -1,0 +1,460 @@
+//! The interview engine: `(Rules, Session, Input, today) -> (Session, Reply)`.
+//!
+//! Architecture invariant: this module is pure. No I/O, no clock, no randomness, no async; the
+//! same inputs always give the same outputs, so property tests and exhaustive path enumeration
+//! can drive it. Adapters (terminal chat, Telegram) turn their input into an `Input` and the
+//! `Reply` into text through `render`.
+//!
+//! The state is only the answers given, in the order given. Which question comes next is
+//! derived: the first question, top to bottom, whose `ask_if` is not false and that has no
+//! answer yet. Answers to questions that are no longer asked (after a change) are dropped.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::rules::{ChoiceIdx, Known, OutcomeIdx, QuestionIdx, Rules, Tri, Window};
+
+/// The version of the `Session` format; stored sessions of another version start afresh.
+pub const SESSION_FORMAT: u32 = 1;
+
+/// One person's interview in progress. Holds no identity: only choices made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    #[serde(default)]
+    pub format: u32,
+    /// The rules version (content hash) the interview started on.
+    pub rules_version: String,
+    /// Answers in the order they were given.
+    #[serde(default)]
+    pub answers: Vec<(QuestionIdx, ChoiceIdx)>,
+    /// The answered question being changed from the review screen.
+    #[serde(default)]
+    pub editing: Option<QuestionIdx>,
+    /// The person confirmed the review screen and sees the result.
+    #[serde(default)]
+    pub confirmed: bool,
+}
+
+/// What a person can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Input {
+    /// Pick `choice` for `question` (the current one, or the one being changed).
+    Answer {
+        question: QuestionIdx,
+        choice: ChoiceIdx,
+    },
+    /// Undo the last step.
+    Back,
+    /// Change an earlier answer (from the review screen).
+    Edit(QuestionIdx),
+    /// From the review screen, see the result.
+    Confirm,
+    /// Start again with no answers.
+    Restart,
+    /// Show the current screen again, changing nothing.
+    Show,
+}
+
+/// What to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Ask a question. `answered` counts answers so far; `editing` is true when changing one.
+    Ask {
+        question: QuestionIdx,
+        answered: usize,
+        can_go_back: bool,
+        editing: bool,
+    },
+    /// Every answer, in asking order, each changeable, before the result.
+    Review {
+        answers: Vec<(QuestionIdx, ChoiceIdx)>,
+    },
+    Result(Verdict),
+}
+
+/// Said alongside a reply when the input could not be used as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Notice {
+    /// A button from an older screen, or a forged one: nothing changed.
+    Stale,
+    /// Back at the first question.
+    NothingToUndo,
+    /// The session was made with other rules; it starts afresh.
+    RulesChanged,
+}
+
+/// The reply to one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub reply: Reply,
+    pub notice: Option<Notice>,
+}
+
+/// The result of an interview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub as_of: Date,
+    /// Every outcome whose condition is not false, in file order; the fallback last.
+    pub matches: Vec<Match>,
+    /// A `stop` outcome ended the interview early.
+    pub stopped: bool,
+}
+
+/// One outcome on the result screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub outcome: OutcomeIdx,
+    pub status: Status,
+    /// The answers its condition read, in asking order.
+    pub because: Vec<(QuestionIdx, ChoiceIdx)>,
+}
+
+/// An outcome's status as of a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Applies, and the programme is open.
+    Open,
+    /// Might apply (an answer was "I don't know"); the programme is open.
+    Maybe,
+    /// Applies or might, but the programme has not opened yet.
+    Upcoming,
+    /// Applies or might, but the programme has closed.
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Open,
+        Status::Maybe,
+        Status::Upcoming,
+        Status::Closed,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Maybe => "maybe",
+            Status::Upcoming => "upcoming",
+            Status::Closed => "closed",
+        }
+    }
+
+    /// The status of an outcome whose condition is `truth` (not false), as of `as_of`.
+    pub fn of(window: Window, truth: Tri, as_of: Date) -> Status {
+        if window.upcoming(as_of) {
+            Status::Upcoming
+        } else if window.closed(as_of) {
+            Status::Closed
+        } else if truth == Tri::True {
+            Status::Open
+        } else {
+            Status::Maybe
+        }
+    }
+}
+
+/// Where the interview stands, derived from the answers.
+enum Progress {
+    Ask(QuestionIdx),
+    Complete,
+    Stopped,
+}
+
+impl Session {
+    /// A fresh interview on `rules`.
+    pub fn new(rules: &Rules) -> Session {
+        Session {
+            format: SESSION_FORMAT,
+            rules_version: rules.version.clone(),
+            answers: Vec::new(),
+            editing: None,
+            confirmed: false,
+        }
+    }
+
+    /// The answer given to `question`, if any.
+    pub fn answer(&self, question: QuestionIdx) -> Option<ChoiceIdx> {
+        self.answers
+            .iter()
+            .find(|(q, _)| *q == question)
+            .map(|&(_, c)| c)
+    }
+}
+
+/// Starts an interview: the fresh session and its first screen.
+pub fn start(rules: &Rules, today: Date) -> (Session, Step) {
+    let session = Session::new(rules);
+    let reply = view(rules, &session, today);
+    (
+        session,
+        Step {
+            reply,
+            notice: None,
+        },
+    )
+}
+
+/// Applies one input. Inputs that do not fit the current screen change nothing and say so.
+pub fn step(rules: &Rules, session: &Session, input: Input, today: Date) -> (Session, Step) {
+    if session.rules_version != rules.version || session.format != SESSION_FORMAT {
+        let (fresh, mut step) = start(rules, today);
+        step.notice = Some(Notice::RulesChanged);
+        return (fresh, step);
+    }
+    let mut next = session.clone();
+    let notice = match input {
+        Input::Show => None,
+        Input::Restart => {
+            next = Session::new(rules);
+            None
+        }
+        Input::Answer { question, choice } => answer(rules, &mut next, question, choice, today),
+        Input::Back => back(rules, &mut next, today),
+        Input::Edit(question) => {
+            let answered = next.answer(question).is_some();
+            if answered && !matches!(progress(rules, &next.answers, today).1, Progress::Ask(_)) {
+                next.editing = Some(question);
+                next.confirmed = false;
+                None
+            } else {
+                Some(Notice::Stale)
+            }
+        }
+        Input::Confirm => {
+            let complete = matches!(progress(rules, &next.answers, today).1, Progress::Complete);
+            if complete && next.editing.is_none() && !next.confirmed {
+                next.confirmed = true;
+                None
+            } else {
+                Some(Notice::Stale)
+            }
+        }
+    };
+    if notice == Some(Notice::Stale) {
+        next = session.clone();
+    }
+    let reply = view(rules, &next, today);
+    (next, Step { reply, notice })
+}
+
+fn answer(
+    rules: &Rules,
+    session: &mut Session,
+    question: QuestionIdx,
+    choice: ChoiceIdx,
+    today: Date,
+) -> Option<Notice> {
+    let valid_choice = usize::from(question) < rules.questions.len()
+        && usize::from(choice) < rules.question(question).choices.len();
+    if !valid_choice {
+        return Some(Notice::Stale);
+    }
+    if session.editing == Some(question) {
+        if let Some(slot) = session.answers.iter_mut().find(|(q, _)| *q == question) {
+            slot.1 = choice;
+        }
+        session.editing = None;
+        session.confirmed = false;
+    } else {
+        let current = match (
+            session.editing,
+            session.confirmed,
+            progress(rules, &session.answers, today).1,
+        ) {
+            (None, false, Progress::Ask(q)) => Some(q),
+            _ => None,
+        };
+        if current != Some(question) {
+            return Some(Notice::Stale);
+        }
+        session.answers.push((question, choice));
+    }
+    session.answers = progress(rules, &session.answers, today).0;
+    None
+}
+
+fn back(rules: &Rules, session: &mut Session, today: Date) -> Option<Notice> {
+    if session.editing.take().is_some() {
+        return None;
+    }
+    if session.confirmed {
+        session.confirmed = false;
+        return None;
+    }
+    if session.answers.pop().is_none() {
+        return Some(Notice::NothingToUndo);
+    }
+    session.answers = progress(rules, &session.answers, today).0;
+    None
+}
+
+/// The current screen of a session.
+pub fn view(rules: &Rules, session: &Session, today: Date) -> Reply {
+    if let Some(question) = session.editing {
+        return Reply::Ask {
+            question,
+            answered: session.answers.len(),
+            can_go_back: true,
+            editing: true,
+        };
+    }
+    match progress(rules, &session.answers, today).1 {
+        Progress::Ask(question) => Reply::Ask {
+            question,
+            answered: session.answers.len(),
+            can_go_back: !session.answers.is_empty(),
+            editing: false,
+        },
+        Progress::Complete if !session.confirmed => Reply::Review {
+            answers: in_asking_order(rules, &session.answers),
+        },
+        Progress::Complete => Reply::Result(verdict(rules, &session.answers, today, false)),
+        Progress::Stopped => Reply::Result(verdict(rules, &session.answers, today, true)),
+    }
+}
+
+/// The answers sorted top to bottom, as the review screen lists them.
+pub fn in_asking_order(
+    rules: &Rules,
+    answers: &[(QuestionIdx, ChoiceIdx)],
+) -> Vec<(QuestionIdx, ChoiceIdx)> {
+    let _ = rules;
+    let mut sorted = answers.to_vec();
+    sorted.sort_unstable();
+    sorted
+}
+
+/// What each question's answer is known to be, given `answers`.
+fn knowledge(rules: &Rules, answers: &[(QuestionIdx, ChoiceIdx)]) -> Vec<Option<ChoiceIdx>> {
+    let mut by_question = vec![None; rules.questions.len()];
+    for &(q, c) in answers {
+        if let Some(slot) = by_question.get_mut(usize::from(q)) {
+            *slot = Some(c);
+        }
+    }
+    by_question
+}
+
+fn known_of(rules: &Rules, known: &[Known]) -> impl Fn(QuestionIdx) -> Known {
+    let _ = rules;
+    move |q| known[usize::from(q)]
+}
+
+/// Walks the questions top to bottom: drops answers to questions no longer asked, and finds
+/// the next question, or completion, or a `stop` outcome that ends the interview.
+fn progress(
+    rules: &Rules,
+    answers: &[(QuestionIdx, ChoiceIdx)],
+    today: Date,
+) -> (Vec<(QuestionIdx, ChoiceIdx)>, Progress) {
+    let given = knowledge(rules, answers);
+    let mut known = vec![Known::Open; rules.questions.len()];
+    let mut outcome = Progress::Complete;
+    for (i, question) in rules.questions.iter().enumerate() {
+        if stop_fires(rules, &known, today) {
+            outcome = Progress::Stopped;
+            break;
+        }
+        let asked = question
+            .ask_if
+            .eval(today, &known_of(rules, &known))
+            .unwrap_or(Tri::Unknown)
+            != Tri::False;
+        if !asked {
+            known[i] = Known::Skipped;
+            continue;
+        }
+        match given[i] {
+            Some(choice) => {
+                known[i] = Known::Answered {
+                    choice,
+                    unknown: question.choices[usize::from(choice)].unknown,
+                }
+            }
+            None => {
+                outcome = Progress::Ask(i as QuestionIdx);
+                break;
+            }
+        }
+    }
+    if matches!(outcome, Progress::Complete) && stop_fires(rules, &known, today) {
+        outcome = Progress::Stopped;
+    }
+    let kept = answers
+        .iter()
+        .copied()
+        .filter(|&(q, _)| matches!(known.get(usize::from(q)), Some(Known::Answered { .. })))
+        .collect();
+    (kept, outcome)
+}
+
+fn stop_fires(rules: &Rules, known: &[Known], today: Date) -> bool {
+    rules
+        .outcomes
+        .iter()
+        .any(|o| o.stop && o.when.eval(today, &known_of(rules, known)) == Some(Tri::True))
+}
+
+/// The result for complete (or stopped) answers.
+pub fn verdict(
+    rules: &Rules,
+    answers: &[(QuestionIdx, ChoiceIdx)],
+    as_of: Date,
+    stopped: bool,
+) -> Verdict {
+    let given = knowledge(rules, answers);
+    let known: Vec<Known> = rules
+        .questions
+        .iter()
+        .zip(&given)
+        .map(|(q, g)| match g {
+            Some(c) => Known::Answered {
+                choice: *c,
+                unknown: q.choices[usize::from(*c)].unknown,
+            },
+            // Not asked: conditions were checked never to depend on it.
+            None => Known::Skipped,
+        })
+        .collect();
+    let mut matches = Vec::new();
+    for (o, outcome) in rules.outcomes.iter().enumerate() {
+        if outcome.is_fallback || (stopped && !outcome.stop) {
+            continue;
+        }
+        let truth = outcome
+            .when
+            .eval(as_of, &known_of(rules, &known))
+            .unwrap_or(Tri::Unknown);
+        if truth == Tri::False || (stopped && truth != Tri::True) {
+            continue;
+        }
+        let because = outcome
+            .when
+            .reads()
+            .into_iter()
+            .filter_map(|q| given[usize::from(q)].map(|c| (q, c)))
+            .collect();
+        matches.push(Match {
+            outcome: o as OutcomeIdx,
+            status: Status::of(outcome.window, truth, as_of),
+            because,
+        });
+    }
+    let helped = matches
+        .iter()
+        .any(|m| matches!(m.status, Status::Open | Status::Maybe));
+    if let (Some(f), false) = (rules.fallback, helped) {
+        let window = rules.outcome(f).window;
+        matches.push(Match {
+            outcome: f,
+            status: Status::of(window, Tri::True, as_of),
+            because: Vec::new(),
+        });
+    }
+    Verdict {
+        as_of,
+        matches,
+        stopped,
+    }
+}

@@ -1,0 +1,147 @@
+//! Reading rules and locales from disk, or from the copy built into the binary.
+//!
+//! Contract: I/O problems (a missing file, an unreadable folder) are `IoError`s, which the CLI
+//! reports with exit status 2; problems *in* the files are diagnostics, found later by `check`.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::check::Input;
+use crate::i18n::LocaleFile;
+
+/// The rules a fresh clone runs with, built into the binary so `rumbo chat` works anywhere.
+pub const DEFAULT_RULES_PATH: &str = "rules/example.yaml";
+const DEFAULT_RULES: &str = include_str!("../rules/example.yaml");
+const DEFAULT_LOCALES: &[(&str, &str, &str)] = &[
+    (
+        "en",
+        "locales/en/interface.ftl",
+        include_str!("../locales/en/interface.ftl"),
+    ),
+    (
+        "en",
+        "locales/en/example.ftl",
+        include_str!("../locales/en/example.ftl"),
+    ),
+    (
+        "es",
+        "locales/es/interface.ftl",
+        include_str!("../locales/es/interface.ftl"),
+    ),
+    (
+        "es",
+        "locales/es/example.ftl",
+        include_str!("../locales/es/example.ftl"),
+    ),
+];
+
+/// Files larger than this are not read whole: the loader rejects them anyway, and reading
+/// stops here so a huge file costs no memory.
+const READ_LIMIT: u64 = 4 * 1024 * 1024 + 1;
+
+/// A file or folder that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct IoError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+fn io_error(path: &Path, e: impl std::fmt::Display) -> IoError {
+    IoError {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// The built-in rules and locales.
+pub fn embedded() -> Input {
+    Input {
+        rules_path: PathBuf::from(DEFAULT_RULES_PATH),
+        rules_bytes: DEFAULT_RULES.as_bytes().to_vec(),
+        locale_files: DEFAULT_LOCALES
+            .iter()
+            .map(|(lang, path, text)| LocaleFile {
+                lang: lang.to_string(),
+                path: PathBuf::from(path),
+                text: text.to_string(),
+            })
+            .collect(),
+        locales_dir: PathBuf::from("locales"),
+    }
+}
+
+/// Reads a rules file and its locales. Without `locales`, the first `locales` folder found in
+/// the rules file's folder or one of its parents is used.
+pub fn read(rules: &Path, locales: Option<&Path>) -> Result<Input, IoError> {
+    let file = fs::File::open(rules).map_err(|e| io_error(rules, e))?;
+    let mut rules_bytes = Vec::new();
+    file.take(READ_LIMIT)
+        .read_to_end(&mut rules_bytes)
+        .map_err(|e| io_error(rules, e))?;
+    let locales_dir = match locales {
+        Some(dir) => dir.to_path_buf(),
+        None => find_locales(rules).ok_or_else(|| IoError {
+            path: rules.to_path_buf(),
+            message:
+                "no `locales` folder next to the rules file or above it; name one with --locales"
+                    .into(),
+        })?,
+    };
+    Ok(Input {
+        rules_path: rules.to_path_buf(),
+        rules_bytes,
+        locale_files: read_locales(&locales_dir)?,
+        locales_dir,
+    })
+}
+
+fn find_locales(rules: &Path) -> Option<PathBuf> {
+    let start = rules.parent().unwrap_or(Path::new("."));
+    let start = if start.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        start
+    };
+    start
+        .ancestors()
+        .map(|dir| dir.join("locales"))
+        .find(|d| d.is_dir())
+}
+
+/// Every `<dir>/<lang>/*.ftl`, sorted. A file that is not UTF-8 is read lossily here and
+/// reported by the locale loader, which sees the replacement characters.
+pub fn read_locales(dir: &Path) -> Result<Vec<LocaleFile>, IoError> {
+    let mut langs: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| io_error(dir, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    langs.sort();
+    let mut files = Vec::new();
+    for lang_dir in langs {
+        let lang = lang_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut ftl: Vec<PathBuf> = fs::read_dir(&lang_dir)
+            .map_err(|e| io_error(&lang_dir, e))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "ftl") && p.is_file())
+            .collect();
+        ftl.sort();
+        for path in ftl {
+            let mut bytes = Vec::new();
+            fs::File::open(&path)
+                .and_then(|f| f.take(READ_LIMIT).read_to_end(&mut bytes))
+                .map_err(|e| io_error(&path, e))?;
+            files.push(LocaleFile {
+                lang: lang.clone(),
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+                path,
+            });
+        }
+    }
+    Ok(files)
+}

@@ -1,0 +1,19 @@
+//! Rumbo: preliminary, sourced guidance on lawful migration pathways, driven by an NGO's
+//! rules file. See ARCHITECTURE.md for the map of this crate and its invariants.
+//!
+//! The core (`rules`, `engine`, `i18n`, `render`, `check`) knows nothing about Telegram and
+//! does no I/O of its own except where a module says so (`files`, `chat`).
+
+pub mod callback;
+pub mod chat;
+pub mod check;
+pub mod date;
+pub mod diag;
+pub mod engine;
+pub mod files;
+pub mod i18n;
+pub mod matching;
+pub mod render;
+pub mod rules;
+pub mod scenario;
+pub mod yaml;

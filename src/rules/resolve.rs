@@ -1,0 +1,481 @@
+//! Phase 2 of loading: from the YAML tree to checked `Rules`, collecting every problem.
+//!
+//! Contract: `resolve` never stops at the first problem. Each question, choice, outcome and
+//! condition is deserialized on its own, so a broken one does not hide the next. It returns
+//! `Rules` only when there is no error; flow analysis (`analysis.rs`) runs afterwards.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, suggest};
+use crate::i18n::ArgValue;
+use crate::yaml::{self, Document, NodeId, NodeKind, NodeRef, ScalarStyle, Span, Spanned};
+
+use super::condition::{Names, RESERVED};
+use super::model::{
+    Choice, Condition, Link, Outcome, Question, QuestionIdx, Rules, RulesSpans, Source, Window,
+};
+use super::raw::{RawChoice, RawOutcome, RawQuestion, RawRules, RawSource};
+
+/// Most choices one question may have: more buttons than this do not fit a phone screen.
+pub const MAX_CHOICES: usize = 12;
+/// Most questions and outcomes a file may have (indices are 16-bit).
+pub const MAX_ITEMS: usize = 60_000;
+
+struct Resolver<'a> {
+    file: &'a Path,
+    doc: &'a Document,
+    errors: Vec<Diagnostic>,
+}
+
+/// Parses and resolves a rules file. `Err` holds every error (and any warnings found on the
+/// way); `Ok` holds the rules and the warnings.
+pub fn resolve(file: &Path, bytes: &[u8]) -> Result<Rules, Vec<Diagnostic>> {
+    let doc = yaml::parse_bytes(bytes, &yaml::Limits::default()).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| yaml_diagnostic(file, e))
+            .collect::<Vec<_>>()
+    })?;
+    let mut r = Resolver {
+        file,
+        doc: &doc,
+        errors: Vec::new(),
+    };
+    let raw: RawRules = match yaml::from_node(&doc, doc.root()) {
+        Ok(raw) => raw,
+        Err(e) => return Err(vec![yaml_diagnostic(file, e)]),
+    };
+    let rules = r.rules(raw);
+    if r.errors.is_empty() {
+        rules.ok_or_else(Vec::new)
+    } else {
+        Err(r.errors)
+    }
+}
+
+/// A YAML-layer error as a diagnostic of `file`.
+pub fn yaml_diagnostic(file: &Path, e: yaml::YamlError) -> Diagnostic {
+    let d = Diagnostic::error(file, e.pos, e.message);
+    match e.help {
+        Some(help) => d.with_help(help),
+        None => d,
+    }
+}
+
+/// Rule ids are lowercase ASCII words joined by underscores: they appear in message ids,
+/// button data and statistics, and must be easy to type.
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+        && id.len() <= 40
+}
+
+impl Resolver<'_> {
+    fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.errors
+            .push(Diagnostic::error(self.file, span.start, message));
+        let last = self.errors.len() - 1;
+        &mut self.errors[last]
+    }
+
+    fn part<T: serde::de::DeserializeOwned>(&mut self, node: NodeId) -> Option<T> {
+        match yaml::from_node(self.doc, node) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.push(yaml_diagnostic(self.file, e));
+                None
+            }
+        }
+    }
+
+    fn check_id(&mut self, what: &str, id: &Spanned<String>) {
+        if !valid_id(id) {
+            self.error(id.span, format!("{what} id `{}` is not a valid id", id.value))
+                .help = Some(
+                "use lowercase letters, digits and `_`, starting with a letter, at most 40 characters"
+                    .into(),
+            );
+        }
+    }
+
+    fn rules(&mut self, raw: RawRules) -> Option<Rules> {
+        if *raw.rumbo != 1 {
+            self.error(
+                raw.rumbo.span,
+                format!("unknown format version `{}`", raw.rumbo.value),
+            )
+            .help = Some("this version of rumbo reads `rumbo: 1`".into());
+        }
+        self.check_id("file", &raw.id);
+        if let Some(days) = &raw.review_every_days
+            && days.value == 0
+        {
+            self.error(days.span, "`review_every_days` must be at least 1");
+        }
+
+        let sources = self.sources(&raw.sources);
+        let links = self.links(&raw.links);
+        let source_tags: Vec<String> = sources.iter().map(|s| s.tag.clone()).collect();
+        let link_ids: Vec<String> = links.iter().map(|l| l.id.clone()).collect();
+
+        // Questions: first their ids and choices, so conditions can refer to any of them.
+        let mut raw_questions = Vec::new();
+        if raw.questions.is_empty() {
+            self.error(raw.questions.span, "no questions").help =
+                Some("a rules file asks at least one question".into());
+        }
+        if raw.questions.len() > MAX_ITEMS {
+            self.error(
+                raw.questions.span,
+                format!("more than {MAX_ITEMS} questions"),
+            );
+            return None;
+        }
+        for node in raw.questions.iter() {
+            if let Some(q) = self.part::<RawQuestion>(node.id) {
+                let choices = self.choices(&q);
+                raw_questions.push((q, choices));
+            }
+        }
+        let mut by_id: HashMap<String, (QuestionIdx, Vec<String>)> = HashMap::new();
+        let mut first_span: HashMap<String, Span> = HashMap::new();
+        let mut order = Vec::new();
+        for (i, (q, choices)) in raw_questions.iter().enumerate() {
+            self.check_id("question", &q.id);
+            if RESERVED.contains(&q.id.as_str()) {
+                self.error(
+                    q.id.span,
+                    format!("`{}` cannot be a question id", q.id.value),
+                )
+                .help = Some(format!(
+                    "conditions use {} as keywords; pick another id",
+                    RESERVED.map(|w| format!("`{w}`")).join(", ")
+                ));
+            }
+            if let Some(first) = first_span.get(&q.id.value) {
+                let help = format!(
+                    "the first is at line {}, column {}",
+                    first.start.line, first.start.col
+                );
+                self.error(q.id.span, format!("duplicate question `{}`", q.id.value))
+                    .help = Some(help);
+                continue;
+            }
+            first_span.insert(q.id.value.clone(), q.id.span);
+            order.push(q.id.value.clone());
+            let ids = choices.iter().map(|c| c.id.clone()).collect();
+            by_id.insert(q.id.value.clone(), (i as QuestionIdx, ids));
+        }
+
+        let names = Names {
+            file: self.file,
+            doc: self.doc,
+            questions: &by_id,
+            question_order: &order,
+        };
+        let mut questions = Vec::with_capacity(raw_questions.len());
+        for (q, choices) in raw_questions {
+            let ask_if = match q.ask_if {
+                Some(node) => names
+                    .condition(node.id, &mut self.errors)
+                    .unwrap_or(Condition::True),
+                None => Condition::True,
+            };
+            questions.push(Question {
+                id: q.id.value,
+                span: q.id.span,
+                choices,
+                ask_if,
+                count_choices: q.count_choices.unwrap_or(true),
+            });
+        }
+
+        let mut outcomes = Vec::new();
+        let mut outcome_spans: HashMap<String, Span> = HashMap::new();
+        if raw.outcomes.len() > MAX_ITEMS {
+            self.error(raw.outcomes.span, format!("more than {MAX_ITEMS} outcomes"));
+            return None;
+        }
+        let fallback_node = raw.fallback;
+        let nodes = raw
+            .outcomes
+            .iter()
+            .map(|n| (n.id, false))
+            .chain(fallback_node.map(|n| (n.id, true)));
+        for (node, is_fallback) in nodes {
+            let Some(o) = self.part::<RawOutcome>(node) else {
+                continue;
+            };
+            self.check_id("outcome", &o.id);
+            if let Some(first) = outcome_spans.get(&o.id.value) {
+                let help = format!(
+                    "the first is at line {}, column {}",
+                    first.start.line, first.start.col
+                );
+                self.error(o.id.span, format!("duplicate outcome `{}`", o.id.value))
+                    .help = Some(help);
+                continue;
+            }
+            outcome_spans.insert(o.id.value.clone(), o.id.span);
+            let when = match (o.when, is_fallback) {
+                (Some(node), false) => names
+                    .condition(node.id, &mut self.errors)
+                    .unwrap_or(Condition::True),
+                (None, false) => {
+                    self.error(o.id.span, format!("outcome `{}` has no `when`", o.id.value))
+                        .help = Some("say when it applies, or make it the `fallback`".into());
+                    Condition::True
+                }
+                (Some(node), true) => {
+                    self.error(node.span, "the fallback has no `when`").help =
+                        Some("it is shown when no other outcome is open or may apply".into());
+                    Condition::True
+                }
+                (None, true) => Condition::True,
+            };
+            if is_fallback && o.stop {
+                self.error(o.id.span, "the fallback cannot `stop`");
+            }
+            let window = self.window(o.window.as_ref());
+            let sources = self.references("source", &o.sources, &source_tags);
+            let links = self.references("link", &o.links, &link_ids);
+            outcomes.push(Outcome {
+                id: o.id.value,
+                span: o.id.span,
+                when,
+                stop: o.stop,
+                window,
+                sources,
+                links,
+                is_fallback,
+            });
+        }
+        if outcomes.iter().all(|o| o.is_fallback) {
+            self.error(raw.outcomes.span, "no outcomes").help =
+                Some("list at least one outcome with its `when`".into());
+        }
+        let fallback = outcomes
+            .iter()
+            .position(|o| o.is_fallback)
+            .map(|i| i as u16);
+        let default_locale = raw
+            .default_locale
+            .map_or_else(|| "es".to_string(), |l| l.value);
+
+        Some(Rules {
+            id: raw.id.value,
+            version: String::new(),
+            reviewed: raw.reviewed.value,
+            review_every_days: raw.review_every_days.map(|d| d.value),
+            default_locale,
+            questions,
+            outcomes,
+            fallback,
+            sources,
+            links,
+            spans: RulesSpans {
+                reviewed: raw.reviewed.span,
+                questions: raw.questions.span,
+                outcomes: raw.outcomes.span,
+            },
+        })
+    }
+
+    fn choices(&mut self, q: &RawQuestion) -> Vec<Choice> {
+        let mut choices: Vec<Choice> = Vec::with_capacity(q.choices.len());
+        for node in q.choices.iter() {
+            let choice = match &self.doc.node(node.id).kind {
+                NodeKind::Scalar { .. } => self.part::<Spanned<String>>(node.id).map(|id| Choice {
+                    id: id.value,
+                    span: id.span,
+                    unknown: false,
+                    args: Vec::new(),
+                }),
+                _ => self.part::<RawChoice>(node.id).map(|c| {
+                    let args = self.args(&c.args);
+                    Choice {
+                        id: c.id.value,
+                        span: c.id.span,
+                        unknown: c.unknown,
+                        args,
+                    }
+                }),
+            };
+            let Some(choice) = choice else { continue };
+            self.check_id("choice", &Spanned::new(choice.span, choice.id.clone()));
+            if let Some(first) = choices.iter().find(|c| c.id == choice.id) {
+                let help = format!(
+                    "the first is at line {}, column {}",
+                    first.span.start.line, first.span.start.col
+                );
+                self.error(
+                    choice.span,
+                    format!(
+                        "duplicate choice `{}` in question `{}`",
+                        choice.id, q.id.value
+                    ),
+                )
+                .help = Some(help);
+                continue;
+            }
+            choices.push(choice);
+        }
+        if q.choices.len() < 2 {
+            self.error(
+                q.choices.span,
+                format!("question `{}` needs at least two choices", q.id.value),
+            );
+        } else if q.choices.len() > MAX_CHOICES {
+            self.error(
+                q.choices.span,
+                format!(
+                    "question `{}` has {} choices; at most {MAX_CHOICES} fit a phone screen",
+                    q.id.value,
+                    q.choices.len()
+                ),
+            )
+            .help = Some("split it into two questions".into());
+        }
+        choices
+    }
+
+    /// Choice arguments: a date (`2023-10-18`) is shown in words per language, a whole number
+    /// as a number, anything else as written (phone numbers, codes; never prose, which
+    /// belongs in the locales).
+    fn args(&mut self, raw: &BTreeMap<Spanned<String>, NodeRef>) -> Vec<(String, ArgValue)> {
+        let mut args = Vec::with_capacity(raw.len());
+        for (name, node) in raw {
+            if !valid_id(name) {
+                self.error(
+                    name.span,
+                    format!("argument name `{}` is not a valid id", name.value),
+                )
+                .help =
+                    Some("use lowercase letters, digits and `_`, as Fluent variables do".into());
+            }
+            let value = match &self.doc.node(node.id).kind {
+                NodeKind::Scalar { text, style } => {
+                    if let Ok(date) = text.parse::<Date>() {
+                        ArgValue::Date(date)
+                    } else if let (ScalarStyle::Plain, Ok(n)) = (style, text.parse::<i64>()) {
+                        ArgValue::Number(n)
+                    } else {
+                        ArgValue::Text(text.clone())
+                    }
+                }
+                _ => {
+                    self.error(
+                        node.span,
+                        format!("argument `{}` must be a single value", name.value),
+                    );
+                    continue;
+                }
+            };
+            args.push((name.value.clone(), value));
+        }
+        args
+    }
+
+    fn window(&mut self, raw: Option<&Spanned<super::raw::RawWindow>>) -> Window {
+        let Some(raw) = raw else {
+            return Window::default();
+        };
+        let window = Window {
+            opens: raw.opens.as_ref().map(|d| d.value),
+            closes: raw.closes.as_ref().map(|d| d.value),
+        };
+        if let (Some(opens), Some(closes)) = (window.opens, window.closes)
+            && closes.earliest() <= opens.surely_after()
+        {
+            let span = raw.closes.as_ref().map_or(raw.span, |c| c.span);
+            self.error(span, format!("the window closes ({closes}) before it opens ({opens})"))
+                .help = Some("`closes` is the first day the programme no longer took applications; a month alone counts from its first day, and `opens` from the next month".into());
+        }
+        window
+    }
+
+    fn references(&mut self, what: &str, refs: &[Spanned<String>], known: &[String]) -> Vec<usize> {
+        let mut out = Vec::with_capacity(refs.len());
+        for r in refs {
+            match known.iter().position(|k| *k == r.value) {
+                Some(i) => out.push(i),
+                None => {
+                    let help =
+                        suggest(&r.value, known.iter().map(String::as_str)).unwrap_or_else(|| {
+                            format!("add it under `{what}s:` at the top of the file")
+                        });
+                    self.error(r.span, format!("unknown {what} `{}`", r.value))
+                        .help = Some(help);
+                }
+            }
+        }
+        out
+    }
+
+    fn sources(&mut self, raw: &BTreeMap<Spanned<String>, NodeRef>) -> Vec<Source> {
+        let mut sources = Vec::with_capacity(raw.len());
+        for (tag, node) in raw {
+            let Some(s) = self.part::<RawSource>(node.id) else {
+                continue;
+            };
+            self.check_url(&s.url);
+            sources.push(Source {
+                tag: tag.value.clone(),
+                url: s.url.value,
+                title: s.title,
+                published: s.published.map(|d| d.value),
+                read: s.read.map(|d| d.value),
+            });
+        }
+        sources
+    }
+
+    fn links(&mut self, raw: &BTreeMap<Spanned<String>, Spanned<String>>) -> Vec<Link> {
+        let mut links = Vec::with_capacity(raw.len());
+        for (id, url) in raw {
+            self.check_id("link", id);
+            self.check_url(url);
+            links.push(Link {
+                id: id.value.clone(),
+                url: url.value.clone(),
+            });
+        }
+        links
+    }
+
+    /// Telegram only accepts http(s) URL buttons; we ask for https so links cannot be altered
+    /// on the way.
+    fn check_url(&mut self, url: &Spanned<String>) {
+        let rest = url.strip_prefix("https://").unwrap_or_default();
+        if rest.is_empty() || rest.starts_with('/') || url.chars().any(char::is_whitespace) {
+            self.error(url.span, format!("`{}` is not an https URL", url.value))
+                .help = Some("write the full address, starting with https://".into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_lowercase_words() {
+        for good in ["a", "location", "smo_costa_rica", "q2"] {
+            assert!(valid_id(good), "{good}");
+        }
+        for bad in [
+            "",
+            "2q",
+            "Location",
+            "costa-rica",
+            "año",
+            "_x",
+            &"a".repeat(41),
+        ] {
+            assert!(!valid_id(bad), "{bad}");
+        }
+    }
+}
