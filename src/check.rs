@@ -253,7 +253,14 @@ impl Cross<'_> {
                 continue;
             };
             let allowed: BTreeSet<String> = allowed.iter().map(|s| s.to_string()).collect();
-            self.unknown_variables(lang, id, &info.variables, &allowed, "the interface", out);
+            self.unknown_variables(
+                lang,
+                id,
+                &info.variables,
+                &allowed,
+                "which the interface does not provide",
+                out,
+            );
         }
         for id in UI_BUTTONS {
             self.label(lang, id, None, &Args::new(), out);
@@ -268,15 +275,19 @@ impl Cross<'_> {
                 QUESTION_VARIABLES.iter().map(|s| s.to_string()).collect();
             allowed.extend(self.analysis.question_args[i].iter().flatten().cloned());
             if self.present(lang, &id, q.span.start, out) {
-                let what = format!("every path that asks `{}`", q.id);
+                let what = format!("which is not set on every path that asks `{}`", q.id);
                 let vars = &self
                     .locales
                     .message(lang, &id)
                     .map(|m| m.variables.clone())
                     .unwrap_or_default();
                 self.unknown_variables(lang, &id, vars, &allowed, &what, out);
-                match self.locales.message(lang, &id).map(|m| m.attributes.contains_key(message_id::SHORT)) {
-                    Some(false) => out.push(
+                let short = self
+                    .locales
+                    .message(lang, &id)
+                    .and_then(|m| m.attributes.get(message_id::SHORT).cloned());
+                match short {
+                    None => out.push(
                         Diagnostic::error(
                             self.message_file(lang, &id),
                             self.message_pos(lang, &id),
@@ -284,7 +295,11 @@ impl Cross<'_> {
                         )
                         .with_help("add a line `    .short = …` naming the question in two or three words, for the review screen"),
                     ),
-                    _ => self.label(lang, &id, Some(message_id::SHORT), &longest, out),
+                    Some(short_vars) => {
+                        let name = format!("{id}.{}", message_id::SHORT);
+                        self.unknown_variables(lang, &name, &short_vars, &BTreeSet::new(), "but button labels take no variables", out);
+                        self.label(lang, &id, Some(message_id::SHORT), &longest, out);
+                    }
                 }
                 self.length(lang, &id, &longest, out);
             }
@@ -296,7 +311,16 @@ impl Cross<'_> {
                         .message(lang, &cid)
                         .map(|m| m.variables.clone())
                         .unwrap_or_default();
-                    self.unknown_variables(lang, &cid, &vars, &allowed, &what_asks(&q.id), out);
+                    // Labels are shown again on the review screen and in result cards, where
+                    // the question's arguments are not at hand: they take no variables.
+                    self.unknown_variables(
+                        lang,
+                        &cid,
+                        &vars,
+                        &BTreeSet::new(),
+                        "but button labels take no variables",
+                        out,
+                    );
                     self.label(lang, &cid, None, &longest, out);
                 }
             }
@@ -321,7 +345,10 @@ impl Cross<'_> {
                         .message(lang, &id)
                         .map(|m| m.variables.clone())
                         .unwrap_or_default();
-                    let what = format!("every path where `{}` applies", outcome.id);
+                    let what = format!(
+                        "which is not set on every path where `{}` applies",
+                        outcome.id
+                    );
                     self.unknown_variables(lang, &id, &vars, &allowed, &what, out);
                     self.length(lang, &id, &longest, out);
                 }
@@ -336,13 +363,16 @@ impl Cross<'_> {
         self.cards(lang, &longest, out);
     }
 
+    /// The file defining message `id` (an attribute `id.attr` counts as its message).
     fn message_file(&self, lang: &str, id: &str) -> PathBuf {
+        let id = id.split('.').next().unwrap_or(id);
         self.locales
             .message(lang, id)
             .map_or_else(|| self.locales_dir.join(lang), |m| m.file.clone())
     }
 
     fn message_pos(&self, lang: &str, id: &str) -> Pos {
+        let id = id.split('.').next().unwrap_or(id);
         self.locales
             .message(lang, id)
             .map_or(Pos::new(1, 1), |m| m.pos)
@@ -379,7 +409,7 @@ impl Cross<'_> {
         id: &str,
         used: &BTreeSet<String>,
         allowed: &BTreeSet<String>,
-        where_: &str,
+        reason: &str,
         out: &mut Vec<Diagnostic>,
     ) {
         for var in used.difference(allowed) {
@@ -402,7 +432,7 @@ impl Cross<'_> {
                 Diagnostic::error(
                     self.message_file(lang, id),
                     self.message_pos(lang, id),
-                    format!("message `{id}` uses `${var}`, which is not set on {where_}"),
+                    format!("message `{id}` uses `${var}`, {reason}"),
                 )
                 .with_help(help),
             );
@@ -530,10 +560,6 @@ impl Cross<'_> {
             }
         }
     }
-}
-
-fn what_asks(question: &str) -> String {
-    format!("every path that asks `{question}`")
 }
 
 /// The choice of `q` with the longest label in `lang`.

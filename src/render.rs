@@ -321,9 +321,9 @@ impl<'a> Renderer<'a> {
             let answers = m
                 .because
                 .iter()
-                .map(|&(q, c)| self.choice_label(q, c, answer_args))
+                .map(|&(q, c)| self.answered(q, c))
                 .collect::<Result<Vec<_>, _>>()?
-                .join(", ");
+                .join("; ");
             parts.push(self.text("ui-because", &one("answers", ArgValue::Text(answers)))?);
         }
         parts.push(self.text(&message_id::outcome_next(&outcome.id), &args)?);
