@@ -136,6 +136,12 @@ pub fn read_locales(dir: &Path) -> Result<Vec<LocaleFile>, IoError> {
             fs::File::open(&path)
                 .and_then(|f| f.take(READ_LIMIT).read_to_end(&mut bytes))
                 .map_err(|e| io_error(&path, e))?;
+            if bytes.len() as u64 >= READ_LIMIT {
+                return Err(io_error(
+                    &path,
+                    "file is larger than 4 MiB, the limit for locale files",
+                ));
+            }
             files.push(LocaleFile {
                 lang: lang.clone(),
                 text: String::from_utf8_lossy(&bytes).into_owned(),

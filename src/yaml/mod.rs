@@ -227,15 +227,16 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Document, Vec<YamlError>> {
     tree::build(text, limits)
 }
 
-fn too_big(len: usize, limits: &Limits) -> YamlError {
+/// The reader may stop at the limit, so the message does not claim an exact size.
+fn too_big(_len: usize, limits: &Limits) -> YamlError {
     YamlError::new(
         Pos::new(1, 1),
         format!(
-            "file is {len} bytes; rules files are limited to {} bytes",
+            "file is larger than {} bytes, the limit for rules files",
             limits.max_bytes
         ),
     )
-    .with_help("split the rules into several smaller files")
+    .with_help("a rules file is a few hundred kilobytes at most; check that this is the right file")
 }
 
 /// Deserializes any serde type from node `id` of `doc`. The error sits at the innermost node
