@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use rumbo::check::{self, Input, Report};
+use rumbo::check::{self, Input, RuleSet};
 use rumbo::date::Date;
 use rumbo::diag::Diagnostic;
 use rumbo::files;
@@ -121,19 +121,18 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
 }
 
 /// Loads and checks; on errors prints them and returns the exit status to use.
-fn load(source: &RulesArgs, today: Date) -> Result<(Input, Report), ExitCode> {
+fn load(source: &RulesArgs, today: Date) -> Result<RuleSet, ExitCode> {
     let input = read(source)?;
     let report = check::load(&input, today);
-    if report.rule_set.is_none() {
+    let errors = report.errors();
+    report.rule_set.ok_or_else(|| {
         print_diagnostics(&report.diagnostics);
         eprintln!(
-            "error: {} has {} error(s); fix them first (`rumbo check` lists them all)",
+            "error: {} has {errors} error(s); fix them first (`rumbo check` lists them all)",
             input.rules_path.display(),
-            report.errors()
         );
-        return Err(ExitCode::from(1));
-    }
-    Ok((input, report))
+        ExitCode::from(1)
+    })
 }
 
 fn run_check(source: &RulesArgs, today: Date) -> ExitCode {
@@ -201,12 +200,9 @@ fn scenario_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
 
 fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool) -> ExitCode {
     let today = Date::today_utc();
-    let (_, report) = match load(source, today) {
-        Ok(x) => x,
+    let set = match load(source, today) {
+        Ok(set) => set,
         Err(code) => return code,
-    };
-    let Some(set) = report.rule_set else {
-        return ExitCode::from(1);
     };
     let paths = if paths.is_empty() {
         vec![PathBuf::from("rules/tests")]
@@ -280,12 +276,9 @@ fn display(path: &Path) -> String {
 
 fn run_chat(source: &RulesArgs, lang: Option<String>, as_of: Option<Date>) -> ExitCode {
     let today = Date::today_utc();
-    let (_, report) = match load(source, today) {
-        Ok(x) => x,
+    let set = match load(source, today) {
+        Ok(set) => set,
         Err(code) => return code,
-    };
-    let Some(set) = report.rule_set else {
-        return ExitCode::from(1);
     };
     let lang = set
         .locales
