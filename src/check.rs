@@ -153,20 +153,44 @@ fn file_checks(file: &Path, rules: &Rules, today: Date) -> Vec<Diagnostic> {
     }
     for (s, source) in rules.sources.iter().enumerate() {
         if !rules.outcomes.iter().any(|o| o.sources.contains(&s)) {
-            out.push(Diagnostic::warning(
-                file,
-                rules.spans.reviewed.start,
-                format!("source `{}` is not used by any outcome", source.tag),
-            ));
+            out.push(
+                Diagnostic::warning(
+                    file,
+                    source.span.start,
+                    format!("source `{}` is not used by any outcome", source.tag),
+                )
+                .with_help("cite it in an outcome's `sources:`, or remove it"),
+            );
         }
     }
     for (l, link) in rules.links.iter().enumerate() {
         if !rules.outcomes.iter().any(|o| o.links.contains(&l)) {
-            out.push(Diagnostic::warning(
-                file,
-                rules.spans.reviewed.start,
-                format!("link `{}` is not used by any outcome", link.id),
-            ));
+            out.push(
+                Diagnostic::warning(
+                    file,
+                    link.span.start,
+                    format!("link `{}` is not used by any outcome", link.id),
+                )
+                .with_help("show it with an outcome's `links:`, or remove it"),
+            );
+        }
+    }
+    // A question whose answer no condition reads, and that sets no argument, changes nothing:
+    // asking it only costs the person time.
+    let read: BTreeSet<u16> = rules
+        .questions
+        .iter()
+        .map(|q| &q.ask_if)
+        .chain(rules.outcomes.iter().map(|o| &o.when))
+        .flat_map(|c| c.reads())
+        .collect();
+    for (i, q) in rules.questions.iter().enumerate() {
+        let sets_args = q.choices.iter().any(|c| !c.args.is_empty());
+        if !read.contains(&(i as u16)) && !sets_args {
+            out.push(
+                Diagnostic::warning(file, q.span.start, format!("no condition reads the answer to `{}`", q.id))
+                    .with_help("ask a question only when its answer can change the result; use it in a `when` or `ask_if`, or remove it"),
+            );
         }
     }
     for q in &rules.questions {
@@ -262,8 +286,27 @@ impl Cross<'_> {
                 out,
             );
         }
+        // `ui-review-change` names a question: measure it with the longest short name.
+        let longest_short = self
+            .rules
+            .questions
+            .iter()
+            .filter_map(|q| {
+                self.locales
+                    .format_attribute(
+                        lang,
+                        &message_id::question(&q.id),
+                        message_id::SHORT,
+                        &Args::new(),
+                    )
+                    .ok()
+            })
+            .max_by_key(|s| s.chars().count())
+            .unwrap_or_default();
+        let mut args = Args::new();
+        args.insert("question".into(), ArgValue::Text(longest_short));
         for id in UI_BUTTONS {
-            self.label(lang, id, None, &Args::new(), out);
+            self.label(lang, id, None, &args, out);
         }
     }
 
@@ -273,7 +316,15 @@ impl Cross<'_> {
             let id = message_id::question(&q.id);
             let mut allowed: BTreeSet<String> =
                 QUESTION_VARIABLES.iter().map(|s| s.to_string()).collect();
-            allowed.extend(self.analysis.question_args[i].iter().flatten().cloned());
+            allowed.extend(
+                self.analysis
+                    .question_args
+                    .get(i)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .cloned(),
+            );
             if self.present(lang, &id, q.span.start, out) {
                 let what = format!("which is not set on every path that asks `{}`", q.id);
                 let vars = &self
@@ -328,7 +379,15 @@ impl Cross<'_> {
         for (o, outcome) in self.rules.outcomes.iter().enumerate() {
             let mut allowed: BTreeSet<String> =
                 OUTCOME_VARIABLES.iter().map(|s| s.to_string()).collect();
-            allowed.extend(self.analysis.outcome_args[o].iter().flatten().cloned());
+            allowed.extend(
+                self.analysis
+                    .outcome_args
+                    .get(o)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .cloned(),
+            );
             if outcome.window.opens.is_none() {
                 allowed.remove("opens");
             }
@@ -356,7 +415,20 @@ impl Cross<'_> {
         }
         for link in &self.rules.links {
             let id = message_id::link(&link.id);
-            if self.present(lang, &id, self.rules.spans.reviewed.start, out) {
+            if self.present(lang, &id, link.span.start, out) {
+                let vars = self
+                    .locales
+                    .message(lang, &id)
+                    .map(|m| m.variables.clone())
+                    .unwrap_or_default();
+                self.unknown_variables(
+                    lang,
+                    &id,
+                    &vars,
+                    &BTreeSet::new(),
+                    "but button labels take no variables",
+                    out,
+                );
                 self.label(lang, &id, None, &Args::new(), out);
             }
         }

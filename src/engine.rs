@@ -337,8 +337,11 @@ fn known_of(known: &[Known]) -> impl Fn(QuestionIdx) -> Known + '_ {
     move |q| known[usize::from(q)]
 }
 
-/// Walks the questions top to bottom: drops answers to questions no longer asked, and finds
-/// the next question, or completion, or a `stop` outcome that ends the interview.
+/// Walks the questions top to bottom: finds the next question (the first one asked and not
+/// answered), or completion, or a `stop` outcome that ends the interview; and drops answers
+/// to questions that are no longer asked. Answers after the next question are kept when their
+/// question is still asked, so changing an answer that brings in a new question does not
+/// throw away the rest.
 fn progress(
     rules: &Rules,
     answers: &[(QuestionIdx, ChoiceIdx)],
@@ -346,10 +349,10 @@ fn progress(
 ) -> (Vec<(QuestionIdx, ChoiceIdx)>, Progress) {
     let given = knowledge(rules, answers);
     let mut known = vec![Known::Open; rules.questions.len()];
-    let mut outcome = Progress::Complete;
+    let mut next = None;
     for (i, question) in rules.questions.iter().enumerate() {
-        if stop_fires(rules, &known, today) {
-            outcome = Progress::Stopped;
+        if next.is_none() && stop_fires(rules, &known, today) {
+            next = Some(Progress::Stopped);
             break;
         }
         let asked = question
@@ -368,21 +371,23 @@ fn progress(
                     unknown: question.choices[usize::from(choice)].unknown,
                 }
             }
-            None => {
-                outcome = Progress::Ask(i as QuestionIdx);
-                break;
-            }
+            None if next.is_none() => next = Some(Progress::Ask(i as QuestionIdx)),
+            None => {}
         }
     }
-    if matches!(outcome, Progress::Complete) && stop_fires(rules, &known, today) {
-        outcome = Progress::Stopped;
-    }
+    let next = next.unwrap_or_else(|| {
+        if stop_fires(rules, &known, today) {
+            Progress::Stopped
+        } else {
+            Progress::Complete
+        }
+    });
     let kept = answers
         .iter()
         .copied()
         .filter(|&(q, _)| matches!(known.get(usize::from(q)), Some(Known::Answered { .. })))
         .collect();
-    (kept, outcome)
+    (kept, next)
 }
 
 fn stop_fires(rules: &Rules, known: &[Known], today: Date) -> bool {
@@ -636,6 +641,45 @@ mod tests {
         );
         assert!(matches!(step.reply, Reply::Review { .. }));
         assert_eq!(changed.answers.len(), 3);
+    }
+
+    #[test]
+    fn a_change_that_brings_in_a_new_question_keeps_the_later_answers() {
+        let set = example();
+        let rules = &set.rules;
+        let today = day("2023-11-01");
+        let (session, _) = walk(rules, &VENEZUELAN_IN_COLOMBIA, today);
+        let location = rules.question_index("location").unwrap();
+        let (editing, _) = super::step(rules, &session, Input::Edit(location), today);
+        let mexico = rules.question(location).choice_index("mexico").unwrap();
+        let (changed, step) = super::step(
+            rules,
+            &editing,
+            Input::Answer {
+                question: location,
+                choice: mexico,
+            },
+            today,
+        );
+        // The region of Mexico is new, so it is asked; the nationality given before is kept.
+        let region = rules.question_index("mexico_region").unwrap();
+        assert!(matches!(step.reply, Reply::Ask { question, .. } if question == region));
+        let nationality = rules.question_index("nationality").unwrap();
+        assert!(changed.answer(nationality).is_some());
+        let (_, step) = super::step(
+            rules,
+            &changed,
+            Input::Answer {
+                question: region,
+                choice: 0,
+            },
+            today,
+        );
+        assert!(
+            matches!(step.reply, Reply::Review { .. }),
+            "{:?}",
+            step.reply
+        );
     }
 
     #[test]

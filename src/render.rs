@@ -23,7 +23,7 @@ pub const UI_MESSAGES: &[(&str, &[&str])] = &[
     ("ui-stale", &[]),
     ("ui-nothing-to-undo", &[]),
     ("ui-rules-changed", &[]),
-    ("ui-result-title", &["count"]),
+    ("ui-result-title", &[]),
     ("ui-status-open", &[]),
     ("ui-status-maybe", &[]),
     ("ui-status-upcoming", &["opens", "precision"]),
@@ -268,10 +268,7 @@ impl<'a> Renderer<'a> {
         let mut footer_args = Args::new();
         footer_args.insert("reviewed".into(), ArgValue::Date(self.rules.reviewed));
         footer_args.insert("as_of".into(), ArgValue::Date(verdict.as_of));
-        let title = self.text(
-            "ui-result-title",
-            &one("count", ArgValue::Number(verdict.matches.len() as i64)),
-        )?;
+        let title = self.plain("ui-result-title")?;
         let footer = self.text("ui-footer", &footer_args)?;
         screens.insert(
             0,
@@ -302,21 +299,26 @@ impl<'a> Renderer<'a> {
         if let Some(d) = outcome.window.closes {
             args.insert("closes".into(), day_arg(d));
         }
+        // The fallback and early stops are referrals, not programmes: while they apply they
+        // get no eligibility line (a dated one still says when it closed or opens).
+        let referral = outcome.is_fallback || outcome.stop;
         let status = match m.status {
-            Status::Open => self.plain("ui-status-open")?,
-            Status::Maybe => self.plain("ui-status-maybe")?,
+            Status::Open if referral => None,
+            Status::Open => Some(self.plain("ui-status-open")?),
+            Status::Maybe => Some(self.plain("ui-status-maybe")?),
             Status::Upcoming => {
                 let mut a = args.clone();
                 a.insert("precision".into(), precision_arg(outcome.window.opens));
-                self.text("ui-status-upcoming", &a)?
+                Some(self.text("ui-status-upcoming", &a)?)
             }
             Status::Closed => {
                 let mut a = args.clone();
                 a.insert("precision".into(), precision_arg(outcome.window.closes));
-                self.text("ui-status-closed", &a)?
+                Some(self.text("ui-status-closed", &a)?)
             }
         };
-        let mut parts = vec![status, self.text(&message_id::outcome(&outcome.id), &args)?];
+        let mut parts: Vec<String> = status.into_iter().collect();
+        parts.push(self.text(&message_id::outcome(&outcome.id), &args)?);
         if !m.because.is_empty() {
             let answers = m
                 .because

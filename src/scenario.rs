@@ -8,10 +8,11 @@
 //! locale: es               # optional; every case is also rendered in it (all locales if omitted)
 //! cases:
 //!   - name: Venezuelan in Colombia before the cutoff
-//!     answers: { location: colombia, nationality: venezuela }
+//!     answers: { age: adult, location: colombia, nationality: venezuela,
+//!                arrived_by_cutoff: "yes", host_status: regular }
 //!     expect:
 //!       open: [smo_colombia]   # each list compared as a set; an omitted list must be empty
-//!       asked: [age, location] # optional: the exact order of questions asked
+//!       asked: [age, location, nationality, arrived_by_cutoff, host_status]  # optional: exact order
 //! ```
 //!
 //! A case drives the real engine from the first question, answering each question asked from

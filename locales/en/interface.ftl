@@ -11,10 +11,7 @@ ui-editing = Change your answer: { $question }
 ui-stale = That button belongs to an earlier message. Here is where you are now.
 ui-nothing-to-undo = This is the first question: there is nothing to go back to.
 ui-rules-changed = This guide was updated, so we are starting again from the beginning.
-ui-result-title = { $count ->
-    [one] Your result: one pathway to look at.
-   *[other] Your result: { $count } pathways to look at.
-}
+ui-result-title = Your result:
 ui-status-open = ✅ You may be eligible
 ui-status-maybe = ❔ This may apply to you: check with the office
 ui-status-upcoming = { $precision ->

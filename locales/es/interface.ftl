@@ -11,10 +11,7 @@ ui-editing = Cambia tu respuesta: { $question }
 ui-stale = Ese botón es de un mensaje anterior. Aquí es donde estás ahora.
 ui-nothing-to-undo = Esta es la primera pregunta: no hay nada antes.
 ui-rules-changed = Esta guía se actualizó, así que empezamos otra vez desde el principio.
-ui-result-title = { $count ->
-    [one] Tu resultado: un camino para revisar.
-   *[other] Tu resultado: { $count } caminos para revisar.
-}
+ui-result-title = Tu resultado:
 ui-status-open = ✅ Podrías calificar
 ui-status-maybe = ❔ Podría aplicarte: confírmalo con la oficina
 ui-status-upcoming = { $precision ->

@@ -213,11 +213,16 @@ impl Walk<'_> {
     /// After an answer: does a `stop` outcome now certainly apply?
     fn fire_stops(&mut self) -> bool {
         let mut fired = false;
+        let fallback = self.rules.fallback.map(usize::from);
         for &s in &self.stops {
             if self.rules.outcomes[s].when.eval(self.as_of, &self.known()) == Some(Tri::True) {
                 self.findings.reachable[s] = true;
                 let now = self.args_now();
-                narrow(&mut self.findings.outcome_args[s], now);
+                narrow(&mut self.findings.outcome_args[s], now.clone());
+                // A stop whose programme is closed shows the fallback beside it.
+                if let Some(f) = fallback {
+                    narrow(&mut self.findings.outcome_args[f], now);
+                }
                 fired = true;
             }
         }
@@ -239,7 +244,9 @@ impl Walk<'_> {
                 any = true;
             }
         }
-        if !any && let Some(f) = rules.fallback {
+        // The fallback can show beside closed or upcoming outcomes too, so its messages may
+        // only use what every path sets.
+        if let Some(f) = rules.fallback {
             let now = self.args_now();
             narrow(&mut self.findings.outcome_args[usize::from(f)], now);
         }

@@ -107,16 +107,22 @@ impl Window {
 #[derive(Debug, Clone)]
 pub struct Source {
     pub tag: String,
+    pub span: Span,
+    /// How far the source can be trusted: primary, news, law or weak.
+    pub kind: Option<SourceKind>,
     pub url: String,
     pub title: Option<String>,
     pub published: Option<Date>,
     pub read: Option<Date>,
 }
 
+pub use super::raw::SourceKindName as SourceKind;
+
 /// An official link, shown to users as a URL button labelled by the message `link-<id>`.
 #[derive(Debug, Clone)]
 pub struct Link {
     pub id: String,
+    pub span: Span,
     pub url: String,
 }
 

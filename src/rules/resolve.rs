@@ -118,7 +118,9 @@ impl Resolver<'_> {
 
         let sources = self.sources(&raw.sources);
         let links = self.links(&raw.links);
-        let source_tags: Vec<String> = sources.iter().map(|s| s.tag.clone()).collect();
+        // Tags as written, even of sources that failed to parse, so a reference to a broken
+        // source is not also reported as unknown.
+        let source_tags: Vec<String> = raw.sources.keys().map(|t| t.value.clone()).collect();
         let link_ids: Vec<String> = links.iter().map(|l| l.id.clone()).collect();
 
         // Questions: first their ids and choices, so conditions can refer to any of them.
@@ -230,7 +232,7 @@ impl Resolver<'_> {
                     Condition::True
                 }
                 (Some(node), true) => {
-                    self.error(node.span, "the fallback has no `when`").help =
+                    self.error(node.span, "the fallback takes no `when`").help =
                         Some("it is shown when no other outcome is open or may apply".into());
                     Condition::True
                 }
@@ -253,7 +255,7 @@ impl Resolver<'_> {
                 is_fallback,
             });
         }
-        if outcomes.iter().all(|o| o.is_fallback) {
+        if raw.outcomes.is_empty() {
             self.error(raw.outcomes.span, "no outcomes").help =
                 Some("list at least one outcome with its `when`".into());
         }
@@ -418,12 +420,26 @@ impl Resolver<'_> {
     fn sources(&mut self, raw: &BTreeMap<Spanned<String>, NodeRef>) -> Vec<Source> {
         let mut sources = Vec::with_capacity(raw.len());
         for (tag, node) in raw {
+            let valid = !tag.is_empty()
+                && tag.len() <= 40
+                && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                self.error(
+                    tag.span,
+                    format!("source tag `{}` is not a valid tag", tag.value),
+                )
+                .help = Some(
+                    "use letters, digits and `_`, at most 40 characters, such as `s14`".into(),
+                );
+            }
             let Some(s) = self.part::<RawSource>(node.id) else {
                 continue;
             };
             self.check_url(&s.url);
             sources.push(Source {
                 tag: tag.value.clone(),
+                span: tag.span,
+                kind: s.kind.map(|k| k.value),
                 url: s.url.value,
                 title: s.title,
                 published: s.published.map(|d| d.value),
@@ -440,6 +456,7 @@ impl Resolver<'_> {
             self.check_url(url);
             links.push(Link {
                 id: id.value.clone(),
+                span: id.span,
                 url: url.value.clone(),
             });
         }

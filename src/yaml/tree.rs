@@ -84,7 +84,9 @@ fn nodes_error(pos: Pos, max_nodes: usize) -> YamlError {
         pos,
         format!("file has more than {max_nodes} values; rules files are limited to that"),
     )
-    .with_help("split the rules into several smaller files")
+    .with_help(
+        "a rules file holds a few thousand values at most; check that this is the right file",
+    )
 }
 
 fn depth_error(pos: Pos, max_depth: usize) -> YamlError {
