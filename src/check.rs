@@ -240,7 +240,7 @@ impl Cross<'_> {
         if !languages.contains(&self.rules.default_locale) {
             out.push(Diagnostic::error(
                 self.file,
-                self.rules.spans.reviewed.start,
+                self.rules.spans.default_locale.start,
                 format!(
                     "default locale `{}` is not among the locales ({})",
                     self.rules.default_locale,
@@ -263,6 +263,9 @@ impl Cross<'_> {
     fn ui(&self, lang: &str, out: &mut Vec<Diagnostic>) {
         for (id, allowed) in UI_MESSAGES {
             let Some(info) = self.locales.message(lang, id) else {
+                if self.elsewhere(id) {
+                    continue;
+                }
                 let (file, pos) = self.locale_pos(lang);
                 out.push(
                     Diagnostic::error(
@@ -316,15 +319,10 @@ impl Cross<'_> {
             let id = message_id::question(&q.id);
             let mut allowed: BTreeSet<String> =
                 QUESTION_VARIABLES.iter().map(|s| s.to_string()).collect();
-            allowed.extend(
-                self.analysis
-                    .question_args
-                    .get(i)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .cloned(),
-            );
+            // No path reaches it (reported elsewhere), or the analysis stopped early: there is
+            // nothing to check its variables against.
+            let reached = self.analysis.question_args.get(i).and_then(Option::as_ref);
+            allowed.extend(reached.into_iter().flatten().cloned());
             if self.present(lang, &id, q.span.start, out) {
                 let what = format!("which is not set on every path that asks `{}`", q.id);
                 let vars = &self
@@ -332,7 +330,9 @@ impl Cross<'_> {
                     .message(lang, &id)
                     .map(|m| m.variables.clone())
                     .unwrap_or_default();
-                self.unknown_variables(lang, &id, vars, &allowed, &what, out);
+                if reached.is_some() {
+                    self.unknown_variables(lang, &id, vars, &allowed, &what, out);
+                }
                 let short = self
                     .locales
                     .message(lang, &id)
@@ -379,15 +379,8 @@ impl Cross<'_> {
         for (o, outcome) in self.rules.outcomes.iter().enumerate() {
             let mut allowed: BTreeSet<String> =
                 OUTCOME_VARIABLES.iter().map(|s| s.to_string()).collect();
-            allowed.extend(
-                self.analysis
-                    .outcome_args
-                    .get(o)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .cloned(),
-            );
+            let reached = self.analysis.outcome_args.get(o).and_then(Option::as_ref);
+            allowed.extend(reached.into_iter().flatten().cloned());
             if outcome.window.opens.is_none() {
                 allowed.remove("opens");
             }
@@ -408,7 +401,9 @@ impl Cross<'_> {
                         "which is not set on every path where `{}` applies",
                         outcome.id
                     );
-                    self.unknown_variables(lang, &id, &vars, &allowed, &what, out);
+                    if reached.is_some() {
+                        self.unknown_variables(lang, &id, &vars, &allowed, &what, out);
+                    }
                     self.length(lang, &id, &longest, out);
                 }
             }
@@ -451,9 +446,14 @@ impl Cross<'_> {
     }
 
     /// Reports a message the rules need that `lang` lacks, at the rule that needs it.
+    /// A message another locale has is reported by the locales' own consistency check,
+    /// at the text to translate; only a message no locale has is reported here.
     fn present(&self, lang: &str, id: &str, at: Pos, out: &mut Vec<Diagnostic>) -> bool {
         if self.locales.message(lang, id).is_some() {
             return true;
+        }
+        if self.elsewhere(id) {
+            return false;
         }
         let mut d = Diagnostic::error(
             self.file,
@@ -473,6 +473,14 @@ impl Cross<'_> {
         );
         out.push(d);
         false
+    }
+
+    /// Whether some locale defines message `id`.
+    fn elsewhere(&self, id: &str) -> bool {
+        self.locales
+            .languages()
+            .iter()
+            .any(|l| self.locales.message(l, id).is_some())
     }
 
     fn unknown_variables(

@@ -14,10 +14,18 @@ pub struct Date {
     day: u8,
 }
 
-/// Why a text is not a date.
+/// Why a text is not a date: the whole message, naming the text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a date; write it as YYYY-MM-DD, for example 2023-10-18")]
+#[error("{0}")]
 pub struct DateError(pub String);
+
+impl DateError {
+    fn format(text: &str) -> DateError {
+        DateError(format!(
+            "`{text}` is not a date; write it as YYYY-MM-DD, for example 2023-10-18"
+        ))
+    }
+}
 
 impl Date {
     /// A date, if the day exists (`2023-02-29` does not).
@@ -135,7 +143,7 @@ impl FromStr for Day {
         if s.len() == 7 {
             let first: Date = format!("{s}-01")
                 .parse()
-                .map_err(|_| DateError(s.to_string()))?;
+                .map_err(|_| DateError::format(s))?;
             return Ok(Day {
                 first,
                 precision: Precision::Month,
@@ -160,10 +168,14 @@ impl fmt::Display for Day {
 impl<'de> serde::Deserialize<'de> for Day {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
         let text = String::deserialize(d)?;
-        text.parse().map_err(|_| {
-            serde::de::Error::custom(format!(
-                "`{text}` is not a date; write YYYY-MM-DD, or YYYY-MM when the sources give only the month"
-            ))
+        text.parse::<Day>().map_err(|e| {
+            if text.len() == 10 {
+                serde::de::Error::custom(e)
+            } else {
+                serde::de::Error::custom(format!(
+                    "`{text}` is not a date; write YYYY-MM-DD, or YYYY-MM when the sources give only the month"
+                ))
+            }
         })
     }
 }
@@ -181,7 +193,7 @@ impl FromStr for Date {
     type Err = DateError;
 
     fn from_str(s: &str) -> Result<Date, DateError> {
-        let bad = || DateError(s.to_string());
+        let bad = || DateError::format(s);
         let bytes = s.as_bytes();
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
             return Err(bad());
@@ -195,7 +207,15 @@ impl FromStr for Date {
             }
         };
         let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-        Date::new(y as i32, m as u8, d as u8).ok_or_else(bad)
+        if !(1..=12).contains(&m) {
+            return Err(DateError(format!(
+                "`{s}` is not a date: there is no month {m}"
+            )));
+        }
+        Date::new(y as i32, m as u8, d as u8).ok_or_else(|| {
+            let days = days_in_month(y as i32, m as u8);
+            DateError(format!("`{s}` is not a date: that month has {days} days"))
+        })
     }
 }
 
@@ -239,6 +259,18 @@ mod tests {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
         assert!("2024-02-29".parse::<Date>().is_ok());
+    }
+
+    #[test]
+    fn impossible_days_say_why() {
+        assert_eq!(
+            "2026-11-31".parse::<Date>().unwrap_err().to_string(),
+            "`2026-11-31` is not a date: that month has 30 days"
+        );
+        assert_eq!(
+            "2026-13-01".parse::<Date>().unwrap_err().to_string(),
+            "`2026-13-01` is not a date: there is no month 13"
+        );
     }
 
     #[test]

@@ -133,11 +133,19 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             let distance = if fold(c) == folded {
                 0
             } else {
-                strsim::levenshtein(name, c)
+                strsim::osa_distance(name, c)
             };
             (distance, c)
         })
-        .filter(|(d, _)| *d < 3)
+        // Short names are all close to each other (`s1`, `s2`): the shorter the name, the
+        // fewer edits a suggestion may be away.
+        .filter(|(d, _)| {
+            *d <= match name.chars().count() {
+                0..=2 => 0,
+                3..=5 => 1,
+                _ => 2,
+            }
+        })
         .min()
         .map(|(_, c)| format!("did you mean `{c}`?"))
 }

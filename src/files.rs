@@ -48,10 +48,27 @@ pub struct IoError {
     pub message: String,
 }
 
-fn io_error(path: &Path, e: impl std::fmt::Display) -> IoError {
+fn io_error(path: &Path, e: std::io::Error) -> IoError {
+    use std::io::ErrorKind;
+    let message = match e.kind() {
+        ErrorKind::NotFound => "no such file or folder".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::IsADirectory => "is a folder, not a file".to_string(),
+        ErrorKind::NotADirectory => "is a file, not a folder".to_string(),
+        // Other errors keep the system's words, without its error number.
+        _ => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text).to_string();
+            let mut chars = text.chars();
+            chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or(text)
+        }
+    };
     IoError {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message,
     }
 }
 
@@ -137,10 +154,10 @@ pub fn read_locales(dir: &Path) -> Result<Vec<LocaleFile>, IoError> {
                 .and_then(|f| f.take(READ_LIMIT).read_to_end(&mut bytes))
                 .map_err(|e| io_error(&path, e))?;
             if bytes.len() as u64 >= READ_LIMIT {
-                return Err(io_error(
-                    &path,
-                    "file is larger than 4 MiB, the limit for locale files",
-                ));
+                return Err(IoError {
+                    path,
+                    message: "file is larger than 4194304 bytes, the limit for locale files".into(),
+                });
             }
             files.push(LocaleFile {
                 lang: lang.clone(),

@@ -239,6 +239,12 @@ fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool) -> ExitCode 
         let suite = match scenario::parse(&file, &bytes, today) {
             Ok(s) => s,
             Err(diagnostics) => {
+                // The file as a whole fails, with its problems on stderr as `check` prints them.
+                println!(
+                    "FAIL {}: the scenario file has {} problem(s), listed on stderr",
+                    display(&file),
+                    diagnostics.len()
+                );
                 print_diagnostics(&diagnostics);
                 failed += 1;
                 continue;

@@ -110,6 +110,8 @@ pub struct Names<'a> {
     pub questions: &'a HashMap<String, (QuestionIdx, Vec<String>)>,
     /// question ids in file order, for suggestions
     pub question_order: &'a [String],
+    /// ids of questions that failed to load (already reported)
+    pub broken: &'a [String],
 }
 
 impl Names<'_> {
@@ -237,6 +239,9 @@ impl Names<'_> {
     ) -> Option<Condition> {
         let span = self.span(key);
         let Some((index, choice_ids)) = self.questions.get(question) else {
+            if self.broken.iter().any(|b| b == question) {
+                return None;
+            }
             let mut d = self.error(span, format!("unknown question `{question}`"));
             let names = self
                 .question_order

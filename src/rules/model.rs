@@ -39,6 +39,8 @@ pub struct Rules {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RulesSpans {
     pub reviewed: Span,
+    /// The `default_locale:` value, or the `reviewed:` one when it is not written.
+    pub default_locale: Span,
     pub questions: Span,
     pub outcomes: Span,
 }

@@ -12,9 +12,9 @@ use serde::Deserialize;
 use crate::date::{Date, Day};
 use crate::yaml::{NodeRef, Spanned};
 
-/// The top of a rules file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The top of a rules file. Its fields are read one by one (`resolve::top_level`), so that a
+/// bad field does not hide the problems of the others.
+#[derive(Debug)]
 pub struct RawRules {
     /// The format version; only `1` exists.
     pub rumbo: Spanned<u32>,
@@ -27,15 +27,29 @@ pub struct RawRules {
     /// Which locale a user gets when their language is not available.
     pub default_locale: Option<Spanned<String>>,
     /// Source catalogue: tag -> where a claim comes from.
-    #[serde(default)]
     pub sources: BTreeMap<Spanned<String>, NodeRef>,
     /// Official links shown as buttons: id -> URL.
-    #[serde(default)]
     pub links: BTreeMap<Spanned<String>, Spanned<String>>,
     pub questions: Spanned<Vec<NodeRef>>,
     pub outcomes: Spanned<Vec<NodeRef>>,
     /// The outcome shown when no other outcome is open or may apply.
     pub fallback: Option<NodeRef>,
+}
+
+impl RawRules {
+    /// Every top-level field, for "did you mean".
+    pub const FIELDS: &'static [&'static str] = &[
+        "rumbo",
+        "id",
+        "reviewed",
+        "review_every_days",
+        "default_locale",
+        "sources",
+        "links",
+        "questions",
+        "outcomes",
+        "fallback",
+    ];
 }
 
 /// Where a claim in the rules comes from.

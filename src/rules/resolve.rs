@@ -43,11 +43,7 @@ pub fn resolve(file: &Path, bytes: &[u8]) -> Result<Rules, Vec<Diagnostic>> {
         doc: &doc,
         errors: Vec::new(),
     };
-    let raw: RawRules = match yaml::from_node(&doc, doc.root()) {
-        Ok(raw) => raw,
-        Err(e) => return Err(vec![yaml_diagnostic(file, e)]),
-    };
-    let rules = r.rules(raw);
+    let rules = r.top_level().and_then(|raw| r.rules(raw));
     if r.errors.is_empty() {
         rules.ok_or_else(Vec::new)
     } else {
@@ -101,6 +97,93 @@ impl Resolver<'_> {
         }
     }
 
+    /// The top-level fields, each deserialized on its own so that one bad field does not hide
+    /// the problems of the others.
+    fn top_level(&mut self) -> Option<RawRules> {
+        let root = self.doc.root();
+        let root_span = self.doc.node(root).span;
+        let entries = match &self.doc.node(root).kind {
+            NodeKind::Map(entries) => entries.clone(),
+            NodeKind::Scalar { text, .. } if text.trim().is_empty() => {
+                self.error(root_span, "the file is empty").help =
+                    Some("a rules file starts with `rumbo: 1`; see docs/rules.md".into());
+                return None;
+            }
+            _ => {
+                self.error(root_span, "a rules file is a mapping of fields")
+                    .help = Some(
+                    "it starts with `rumbo: 1`, then `id:`, `reviewed:`, `questions:`, `outcomes:`"
+                        .into(),
+                );
+                return None;
+            }
+        };
+        let mut rumbo = None;
+        let mut id = None;
+        let mut reviewed = None;
+        let mut review_every_days = None;
+        let mut default_locale = None;
+        let mut sources = None;
+        let mut links = None;
+        let mut questions = None;
+        let mut outcomes = None;
+        let mut fallback = None;
+        let mut seen = Vec::new();
+        for (key, value) in entries {
+            let name = self.doc.text(key).unwrap_or_default().to_string();
+            seen.push(name.clone());
+            match name.as_str() {
+                "rumbo" => rumbo = self.part(value),
+                "id" => id = self.part(value),
+                "reviewed" => reviewed = self.part(value),
+                "review_every_days" => review_every_days = self.part(value),
+                "default_locale" => default_locale = self.part(value),
+                "sources" => sources = self.part(value),
+                "links" => links = self.part(value),
+                "questions" => questions = self.part(value),
+                "outcomes" => outcomes = self.part(value),
+                "fallback" => fallback = self.part(value),
+                _ => {
+                    let span = self.doc.node(key).span;
+                    let help =
+                        suggest(&name, RawRules::FIELDS.iter().copied()).unwrap_or_else(|| {
+                            let all: Vec<String> =
+                                RawRules::FIELDS.iter().map(|f| format!("`{f}`")).collect();
+                            format!("expected one of {}", all.join(", "))
+                        });
+                    self.error(span, format!("unknown field `{name}`")).help = Some(help);
+                }
+            }
+        }
+        // A field that is written but broken is reported where it is, not as missing.
+        let mut missing = |field: &str| {
+            if !seen.iter().any(|s| s == field) {
+                self.error(root_span, format!("missing field `{field}`"))
+                    .help = Some("see the example at the top of docs/rules.md".into());
+            }
+        };
+        missing("rumbo");
+        missing("id");
+        missing("reviewed");
+        missing("questions");
+        missing("outcomes");
+        // A bad or missing header field is already reported; stand-ins let the questions and
+        // outcomes be checked too (the file is not served either way).
+        let stand_in_day = Date::new(2000, 1, 1).unwrap_or_else(|| Date::from_days_since_epoch(0));
+        Some(RawRules {
+            rumbo: rumbo.unwrap_or_else(|| Spanned::new(root_span, 1)),
+            id: id.unwrap_or_else(|| Spanned::new(root_span, "rules".into())),
+            reviewed: reviewed.unwrap_or_else(|| Spanned::new(root_span, stand_in_day)),
+            review_every_days,
+            default_locale,
+            sources: sources.unwrap_or_default(),
+            links: links.unwrap_or_default(),
+            questions: questions?,
+            outcomes: outcomes?,
+            fallback,
+        })
+    }
+
     fn rules(&mut self, raw: RawRules) -> Option<Rules> {
         if *raw.rumbo != 1 {
             self.error(
@@ -136,10 +219,20 @@ impl Resolver<'_> {
             );
             return None;
         }
+        let mut broken = Vec::new();
         for node in raw.questions.iter() {
-            if let Some(q) = self.part::<RawQuestion>(node.id) {
-                let choices = self.choices(&q);
-                raw_questions.push((q, choices));
+            match self.part::<RawQuestion>(node.id) {
+                Some(q) => {
+                    let choices = self.choices(&q);
+                    raw_questions.push((q, choices));
+                }
+                // Its problem is reported; references to it should not be reported again.
+                None => broken.extend(
+                    self.doc
+                        .get(node.id, "id")
+                        .and_then(|id| self.doc.text(id))
+                        .map(str::to_string),
+                ),
             }
         }
         let mut by_id: HashMap<String, (QuestionIdx, Vec<String>)> = HashMap::new();
@@ -177,6 +270,7 @@ impl Resolver<'_> {
             doc: self.doc,
             questions: &by_id,
             question_order: &order,
+            broken: &broken,
         };
         let mut questions = Vec::with_capacity(raw_questions.len());
         for (q, choices) in raw_questions {
@@ -263,6 +357,10 @@ impl Resolver<'_> {
             .iter()
             .position(|o| o.is_fallback)
             .map(|i| i as u16);
+        let default_locale_span = raw
+            .default_locale
+            .as_ref()
+            .map_or(raw.reviewed.span, |l| l.span);
         let default_locale = raw
             .default_locale
             .map_or_else(|| "es".to_string(), |l| l.value);
@@ -280,6 +378,7 @@ impl Resolver<'_> {
             links,
             spans: RulesSpans {
                 reviewed: raw.reviewed.span,
+                default_locale: default_locale_span,
                 questions: raw.questions.span,
                 outcomes: raw.outcomes.span,
             },

@@ -170,8 +170,17 @@ fn syntax_errors_carry_saphyr_message_and_1_based_position() {
     let e = error("a: 1\nb: c: d\n");
     assert_eq!(e.pos, p(2, 5));
     assert_eq!(e.message, "mapping values are not allowed in this context");
+    // saphyr notices an unclosed bracket at the end; we point at the bracket itself.
     let e = error("list: [a, b\n");
-    assert_eq!(e.pos.line, 2);
+    assert_eq!(
+        (e.pos, e.message.as_str()),
+        (p(1, 7), "this `[` is never closed")
+    );
+    let e = error("a:\n  b: 1\n\t c: 2\n");
+    assert_eq!(
+        (e.pos, e.message.as_str()),
+        (p(3, 1), "this line is indented with a tab")
+    );
     let e = error("ñ: \"x\" y\n");
     assert_eq!(e.pos, p(1, 8));
     assert_eq!(

@@ -422,6 +422,33 @@ impl<'t> Builder<'t> {
         if e.info() == SAPHYR_FLOW_LIMIT_MESSAGE {
             self.flow_overflow = Some(*e.marker());
         }
+        // saphyr reports some mistakes where it noticed them, not where they are: a tab in the
+        // indentation at the end of the line before, an unclosed bracket lines later. Point at
+        // the cause when it is clearly before the place reported.
+        if let Some(tab) = indentation_tab(self.text, pos.line.saturating_sub(1)..=pos.line + 1) {
+            let _ = self.error(
+                YamlError::new(tab, "this line is indented with a tab")
+                    .with_help("indent with spaces; YAML does not allow tabs there"),
+            );
+            return;
+        }
+        if let Some(open) = scan_flow(self.text, usize::MAX, usize::MAX).unclosed {
+            let at = Pos::of_offset(self.text, open);
+            if at < pos {
+                let bracket = if self.text.as_bytes()[open] == b'[' {
+                    "["
+                } else {
+                    "{"
+                };
+                let closer = if bracket == "[" { "]" } else { "}" };
+                let _ = self.error(
+                    YamlError::new(at, format!("this `{bracket}` is never closed")).with_help(
+                        format!("close it with `{closer}`, or write one item per line instead"),
+                    ),
+                );
+                return;
+            }
+        }
         let mut error = YamlError::new(pos, e.info());
         if e.info().contains("tab") {
             error = error.with_help("indent with spaces; YAML does not allow tabs there");
@@ -553,6 +580,8 @@ struct FlowScan {
     stop: Option<(usize, String)>,
     /// The brackets that close every flow collection open at the end of the text.
     closers: String,
+    /// The byte offset of the innermost flow bracket still open at the end of the text.
+    unclosed: Option<usize>,
 }
 
 /// Follows flow collections (`[…]`, `{…}`) through `text` the way the YAML scanner would, closely
@@ -565,7 +594,8 @@ struct FlowScan {
 /// in flow context reach `max_nodes` (the file then certainly has more than `max_nodes` nodes).
 fn scan_flow(text: &str, max_depth: usize, max_nodes: usize) -> FlowScan {
     let bytes = text.as_bytes();
-    let mut stack: Vec<u8> = Vec::new();
+    // Open flow brackets with their byte offsets.
+    let mut stack: Vec<(u8, usize)> = Vec::new();
     let mut stop = None;
     let mut entries = 0usize;
     let mut mode = Mode::Plain;
@@ -623,7 +653,7 @@ fn scan_flow(text: &str, max_depth: usize, max_nodes: usize) -> FlowScan {
                     }
                     b'#' if blank_before => mode = Mode::Comment,
                     b'[' | b'{' if in_flow || starts_token => {
-                        stack.push(b);
+                        stack.push((b, i));
                         if stack.len() > max_depth {
                             // Keep this bracket in the prefix: it is the level that is too deep.
                             stop = Some(i + 1);
@@ -668,12 +698,30 @@ fn scan_flow(text: &str, max_depth: usize, max_nodes: usize) -> FlowScan {
     let closers: String = stack
         .iter()
         .rev()
-        .map(|&open| if open == b'[' { ']' } else { '}' })
+        .map(|&(open, _)| if open == b'[' { ']' } else { '}' })
         .collect();
     FlowScan {
         stop: stop.map(|at| (at, closers.clone())),
         closers,
+        unclosed: stack.last().map(|&(_, at)| at),
     }
+}
+
+/// The first tab in the indentation of the lines `lines` (1-based), if any.
+fn indentation_tab(text: &str, lines: std::ops::RangeInclusive<u32>) -> Option<Pos> {
+    let (first, last) = (*lines.start() as usize, *lines.end() as usize);
+    let skip = first.saturating_sub(1);
+    text.lines()
+        .enumerate()
+        .skip(skip)
+        .take(last - skip)
+        .find_map(|(i, line)| {
+            let indent: &str = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+            indent
+                .chars()
+                .position(|c| c == '\t')
+                .map(|col| Pos::new(i as u32 + 1, col as u32 + 1))
+        })
 }
 
 /// Whether the `:` at `i` (in flow context) separates a key from its value: followed by a blank, a
