@@ -31,6 +31,8 @@ pub struct Input {
     pub rules_path: PathBuf,
     pub rules_bytes: Vec<u8>,
     pub locale_files: Vec<LocaleFile>,
+    /// Problems found while reading the locale files (reported with the others).
+    pub locale_problems: Vec<Diagnostic>,
     /// Where the locales came from, for diagnostics about a locale as a whole.
     pub locales_dir: PathBuf,
 }
@@ -82,7 +84,7 @@ pub fn version_of(input: &Input) -> String {
 
 /// Loads and checks. `today` decides whether the last review is stale.
 pub fn load(input: &Input, today: Date) -> Report {
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = input.locale_problems.clone();
     let locales = match Locales::from_files(input.locale_files.clone()) {
         Ok(l) => Some(l),
         Err(errors) => {
@@ -337,7 +339,15 @@ impl Cross<'_> {
                     .locales
                     .message(lang, &id)
                     .and_then(|m| m.attributes.get(message_id::SHORT).cloned());
+                // Another locale that has it makes this a translation gap, which the locales'
+                // own consistency check reports at the text to translate.
+                let short_elsewhere = self.locales.languages().iter().any(|l| {
+                    self.locales
+                        .message(l, &id)
+                        .is_some_and(|m| m.attributes.contains_key(message_id::SHORT))
+                });
                 match short {
+                    None if short_elsewhere => {}
                     None => out.push(
                         Diagnostic::error(
                             self.message_file(lang, &id),
@@ -449,7 +459,17 @@ impl Cross<'_> {
     /// A message another locale has is reported by the locales' own consistency check,
     /// at the text to translate; only a message no locale has is reported here.
     fn present(&self, lang: &str, id: &str, at: Pos, out: &mut Vec<Diagnostic>) -> bool {
-        if self.locales.message(lang, id).is_some() {
+        if let Some(info) = self.locales.message(lang, id) {
+            if !info.has_value {
+                out.push(
+                    Diagnostic::error(
+                        info.file.clone(),
+                        info.pos,
+                        format!("message `{id}` has no text, only attributes"),
+                    )
+                    .with_help(format!("write its text after `{id} =`")),
+                );
+            }
             return true;
         }
         if self.elsewhere(id) {
@@ -540,6 +560,10 @@ impl Cross<'_> {
                     offer(name, value);
                 }
             }
+        }
+        // The longest status name stands for `$status` (the card check tries every status).
+        for status in crate::engine::Status::ALL {
+            offer("status", &ArgValue::Text(status.name().into()));
         }
         // The longest date this language can print stands for the built-in date variables.
         let dates: Vec<Date> = (1..=12).filter_map(|m| Date::new(2000, m, 28)).collect();

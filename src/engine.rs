@@ -33,7 +33,22 @@ pub struct Session {
     /// The person confirmed the review screen and sees the result.
     #[serde(default)]
     pub confirmed: bool,
+    /// The states before each step, newest last: `Back` restores the last one, so it undoes
+    /// exactly one step, whatever the step was (an answer, a change, a confirmation).
+    #[serde(default)]
+    pub history: Vec<Snapshot>,
 }
+
+/// What `Back` restores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub answers: Vec<(QuestionIdx, ChoiceIdx)>,
+    pub editing: Option<QuestionIdx>,
+    pub confirmed: bool,
+}
+
+/// How many steps `Back` can undo; older ones are forgotten so a session stays small.
+pub const MAX_HISTORY: usize = 64;
 
 /// What a person can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -170,6 +185,15 @@ impl Session {
             answers: Vec::new(),
             editing: None,
             confirmed: false,
+            history: Vec::new(),
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            answers: self.answers.clone(),
+            editing: self.editing,
+            confirmed: self.confirmed,
         }
     }
 
@@ -209,8 +233,8 @@ pub fn step(rules: &Rules, session: &Session, input: Input, today: Date) -> (Ses
             next = Session::new(rules);
             None
         }
+        Input::Back => back(&mut next),
         Input::Answer { question, choice } => answer(rules, &mut next, question, choice, today),
-        Input::Back => back(rules, &mut next, today),
         Input::Edit(question) => {
             let answered = next.answer(question).is_some();
             if answered && !matches!(progress(rules, &next.answers, today).1, Progress::Ask(_)) {
@@ -233,6 +257,14 @@ pub fn step(rules: &Rules, session: &Session, input: Input, today: Date) -> (Ses
     };
     if notice == Some(Notice::Stale) {
         next = session.clone();
+    } else if matches!(
+        input,
+        Input::Answer { .. } | Input::Edit(_) | Input::Confirm
+    ) {
+        if next.history.len() == MAX_HISTORY {
+            next.history.remove(0);
+        }
+        next.history.push(session.snapshot());
     }
     let reply = view(rules, &next, today);
     (next, Step { reply, notice })
@@ -274,18 +306,14 @@ fn answer(
     None
 }
 
-fn back(rules: &Rules, session: &mut Session, today: Date) -> Option<Notice> {
-    if session.editing.take().is_some() {
-        return None;
-    }
-    if session.confirmed {
-        session.confirmed = false;
-        return None;
-    }
-    if session.answers.pop().is_none() {
+/// Restores the state before the last step.
+fn back(session: &mut Session) -> Option<Notice> {
+    let Some(previous) = session.history.pop() else {
         return Some(Notice::NothingToUndo);
-    }
-    session.answers = progress(rules, &session.answers, today).0;
+    };
+    session.answers = previous.answers;
+    session.editing = previous.editing;
+    session.confirmed = previous.confirmed;
     None
 }
 
@@ -303,7 +331,7 @@ pub fn view(rules: &Rules, session: &Session, today: Date) -> Reply {
         Progress::Ask(question) => Reply::Ask {
             question,
             answered: session.answers.len(),
-            can_go_back: !session.answers.is_empty(),
+            can_go_back: !session.history.is_empty(),
             editing: false,
         },
         Progress::Complete if !session.confirmed => Reply::Review {

@@ -8,7 +8,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::check::Input;
-use crate::i18n::LocaleFile;
+use crate::diag::Diagnostic;
+use crate::i18n::{LocaleFile, Locales};
 
 /// The rules a fresh clone runs with, built into the binary so `rumbo chat` works anywhere.
 pub const DEFAULT_RULES_PATH: &str = "rules/example.yaml";
@@ -85,8 +86,29 @@ pub fn embedded() -> Input {
                 text: text.to_string(),
             })
             .collect(),
+        locale_problems: Vec::new(),
         locales_dir: PathBuf::from("locales"),
     }
+}
+
+/// The built-in rules with the locales of `dir` (to try a translation on the shipped rules).
+pub fn embedded_with_locales(dir: &Path) -> Result<Input, IoError> {
+    let (locale_files, locale_problems) = read_locales(dir)?;
+    Ok(Input {
+        locale_files,
+        locale_problems,
+        locales_dir: dir.to_path_buf(),
+        ..embedded()
+    })
+}
+
+/// Reads a whole file (scenario files), up to the same limit as a rules file.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, IoError> {
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(READ_LIMIT).read_to_end(&mut bytes))
+        .map_err(|e| io_error(path, e))?;
+    Ok(bytes)
 }
 
 /// Reads a rules file and its locales. Without `locales`, the first `locales` folder found in
@@ -106,10 +128,12 @@ pub fn read(rules: &Path, locales: Option<&Path>) -> Result<Input, IoError> {
                     .into(),
         })?,
     };
+    let (locale_files, locale_problems) = read_locales(&locales_dir)?;
     Ok(Input {
         rules_path: rules.to_path_buf(),
         rules_bytes,
-        locale_files: read_locales(&locales_dir)?,
+        locale_files,
+        locale_problems,
         locales_dir,
     })
 }
@@ -127,44 +151,9 @@ fn find_locales(rules: &Path) -> Option<PathBuf> {
         .find(|d| d.is_dir())
 }
 
-/// Every `<dir>/<lang>/*.ftl`, sorted. A file that is not UTF-8 is read lossily here and
-/// reported by the locale loader, which sees the replacement characters.
-pub fn read_locales(dir: &Path) -> Result<Vec<LocaleFile>, IoError> {
-    let mut langs: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| io_error(dir, e))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    langs.sort();
-    let mut files = Vec::new();
-    for lang_dir in langs {
-        let lang = lang_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut ftl: Vec<PathBuf> = fs::read_dir(&lang_dir)
-            .map_err(|e| io_error(&lang_dir, e))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "ftl") && p.is_file())
-            .collect();
-        ftl.sort();
-        for path in ftl {
-            let mut bytes = Vec::new();
-            fs::File::open(&path)
-                .and_then(|f| f.take(READ_LIMIT).read_to_end(&mut bytes))
-                .map_err(|e| io_error(&path, e))?;
-            if bytes.len() as u64 >= READ_LIMIT {
-                return Err(IoError {
-                    path,
-                    message: "file is larger than 4194304 bytes, the limit for locale files".into(),
-                });
-            }
-            files.push(LocaleFile {
-                lang: lang.clone(),
-                text: String::from_utf8_lossy(&bytes).into_owned(),
-                path,
-            });
-        }
-    }
-    Ok(files)
+/// Every `<dir>/<lang>/*.ftl`, sorted, with the problems found reading them. A folder that
+/// cannot be read at all is an I/O error.
+pub fn read_locales(dir: &Path) -> Result<(Vec<LocaleFile>, Vec<Diagnostic>), IoError> {
+    fs::read_dir(dir).map_err(|e| io_error(dir, e))?;
+    Ok(Locales::read_dir(dir))
 }

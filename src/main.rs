@@ -4,7 +4,7 @@
 //! Exit status: 0 success (warnings allowed), 1 problems found (rule errors, failed
 //! scenarios), 2 usage or I/O error.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -105,12 +105,14 @@ fn main() -> ExitCode {
 }
 
 fn read(source: &RulesArgs) -> Result<Input, ExitCode> {
-    match &source.rules {
-        None => Ok(files::embedded()),
-        Some(path) => files::read(path, source.locales.as_deref()).map_err(|e| {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }),
+    let code = |e: files::IoError| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    };
+    match (&source.rules, &source.locales) {
+        (None, None) => Ok(files::embedded()),
+        (None, Some(dir)) => files::embedded_with_locales(dir).map_err(code),
+        (Some(path), locales) => files::read(path, locales.as_deref()).map_err(code),
     }
 }
 
@@ -227,53 +229,76 @@ fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool) -> ExitCode 
         );
         return ExitCode::from(2);
     }
+    let mut out = io::stdout().lock();
+    match run_scenarios(&set, &files, today, verbose, &mut out) {
+        Ok(failed) => ExitCode::from(u8::from(failed > 0)),
+        // The reader went away (`rumbo test | head`): nothing left to say.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs every case of every file, printing failures and the closing `N passed, M failed`;
+/// returns how many failed.
+fn run_scenarios(
+    set: &RuleSet,
+    files: &[PathBuf],
+    today: Date,
+    verbose: bool,
+    out: &mut impl Write,
+) -> io::Result<usize> {
     let (mut passed, mut failed) = (0usize, 0usize);
     for file in files {
-        let bytes = match std::fs::read(&file) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: {}: {e}", file.display());
-                return ExitCode::from(2);
-            }
-        };
-        let suite = match scenario::parse(&file, &bytes, today) {
+        let bytes = files::read_file(file).map_err(io::Error::other)?;
+        let suite = match scenario::parse(file, &bytes, today) {
             Ok(s) => s,
             Err(diagnostics) => {
                 // The file as a whole fails, with its problems on stderr as `check` prints them.
-                println!(
+                writeln!(
+                    out,
                     "FAIL {}: the scenario file has {} problem(s), listed on stderr",
-                    display(&file),
+                    display(file),
                     diagnostics.len()
-                );
+                )?;
                 print_diagnostics(&diagnostics);
                 failed += 1;
                 continue;
             }
         };
         for case in &suite.cases {
-            let result = scenario::run(&set, &suite, case);
+            let result = scenario::run(set, &suite, case);
             if result.passed() {
                 passed += 1;
             } else {
                 failed += 1;
-                println!("FAIL {}:{}: {}", display(&suite.path), case.pos, case.name);
+                writeln!(
+                    out,
+                    "FAIL {}:{}: {}",
+                    display(&suite.path),
+                    case.pos,
+                    case.name
+                )?;
                 for p in &result.problems {
-                    println!("  {p}");
+                    writeln!(out, "  {p}")?;
                 }
             }
             if verbose && !result.unasked.is_empty() {
-                println!(
+                writeln!(
+                    out,
                     "note {}:{}: {}: never asked: {}",
                     display(&suite.path),
                     case.pos,
                     case.name,
                     result.unasked.join(", ")
-                );
+                )?;
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
-    ExitCode::from(u8::from(failed > 0))
+    writeln!(out, "{passed} passed, {failed} failed")?;
+    Ok(failed)
 }
 
 fn display(path: &Path) -> String {

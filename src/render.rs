@@ -40,7 +40,9 @@ pub const UI_BUTTONS: &[&str] = &["ui-back", "ui-restart", "ui-confirm", "ui-rev
 /// Variables every question message may use besides the answers' arguments.
 pub const QUESTION_VARIABLES: &[&str] = &["as_of"];
 /// Variables every outcome message may use besides the answers' arguments.
-pub const OUTCOME_VARIABLES: &[&str] = &["as_of", "reviewed", "opens", "closes"];
+/// `status` is `open`, `maybe`, `upcoming` or `closed`, so the next steps can differ for a
+/// programme that has closed.
+pub const OUTCOME_VARIABLES: &[&str] = &["as_of", "reviewed", "opens", "closes", "status"];
 
 /// One message with its buttons, rows top to bottom.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,6 +295,7 @@ impl<'a> Renderer<'a> {
         let mut args = answer_args.clone();
         args.insert("as_of".into(), ArgValue::Date(as_of));
         args.insert("reviewed".into(), ArgValue::Date(self.rules.reviewed));
+        args.insert("status".into(), ArgValue::Text(m.status.name().into()));
         if let Some(d) = outcome.window.opens {
             args.insert("opens".into(), day_arg(d));
         }

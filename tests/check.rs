@@ -424,9 +424,9 @@ fn when_reads_skipped() {
         1,
         r#"
 tests/fixtures/check/when_reads_skipped/locales/en/fixture.ftl:22:1: error: message `o-smo_colombia-next` uses `$cutoff`, which is not set on every path where `smo_colombia` applies
-  help: it can use `$as_of`, `$closes`, `$opens`, `$reviewed`
+  help: it can use `$as_of`, `$closes`, `$opens`, `$reviewed`, `$status`
 tests/fixtures/check/when_reads_skipped/locales/es/fixture.ftl:22:1: error: message `o-smo_colombia-next` uses `$cutoff`, which is not set on every path where `smo_colombia` applies
-  help: it can use `$as_of`, `$closes`, `$opens`, `$reviewed`
+  help: it can use `$as_of`, `$closes`, `$opens`, `$reviewed`, `$status`
 tests/fixtures/check/when_reads_skipped/rules.yaml:44:7: error: `when` of outcome `smo_colombia` reads `arrived_by_cutoff`, which is not asked on some paths
   help: it is skipped after age=adult, location=mexico; add the condition that asks `arrived_by_cutoff` in front of it
 tests/fixtures/check/when_reads_skipped/rules.yaml: 3 error(s), 0 warning(s)
@@ -637,9 +637,9 @@ fn variable_not_set_on_every_path() {
         1,
         r#"
 tests/fixtures/check/variable_not_set_on_every_path/locales/en/fixture.ftl:25:1: error: message `o-no_pathway_found-next` uses `$cutoff`, which is not set on every path where `no_pathway_found` applies
-  help: it can use `$as_of`, `$reviewed`
+  help: it can use `$as_of`, `$reviewed`, `$status`
 tests/fixtures/check/variable_not_set_on_every_path/locales/es/fixture.ftl:25:1: error: message `o-no_pathway_found-next` uses `$cutoff`, which is not set on every path where `no_pathway_found` applies
-  help: it can use `$as_of`, `$reviewed`
+  help: it can use `$as_of`, `$reviewed`, `$status`
 tests/fixtures/check/variable_not_set_on_every_path/rules.yaml: 2 error(s), 0 warning(s)
 "#,
     );

@@ -22,14 +22,36 @@ const TOP: Pos = Pos::new(1, 1);
 /// hidden entries directly in `dir` (a README, `.git`), hidden files and non-`.ftl` files
 /// in a language folder are ignored; a subfolder of a language folder is an error.
 pub(super) fn load_dir(dir: &Path) -> Result<Locales, Vec<Diagnostic>> {
+    let (files, mut diags) = read_dir(dir);
+    if files.is_empty() {
+        diag::sort(&mut diags);
+        return Err(diags);
+    }
+    // Check what could be read even when something else failed: all problems at once.
+    match (from_files(files), diags.is_empty()) {
+        (Ok(locales), true) => Ok(locales),
+        (Ok(_), false) => {
+            diag::sort(&mut diags);
+            Err(diags)
+        }
+        (Err(more), _) => {
+            diags.extend(more);
+            diag::sort(&mut diags);
+            Err(diags)
+        }
+    }
+}
+
+/// The `.ftl` files of `<dir>/<lang>/`, with every problem met on the way (folders that are
+/// not language tags, empty language folders, subfolders, unreadable or non-UTF-8 files).
+pub(super) fn read_dir(dir: &Path) -> (Vec<LocaleFile>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let folders = match sorted_entries(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            return Err(vec![
-                Diagnostic::error(dir, TOP, format!("cannot read the locales folder: {e}"))
-                    .with_help("create it with one folder per language, e.g. `es/main.ftl`"),
-            ]);
+            let d = Diagnostic::error(dir, TOP, format!("cannot read the locales folder: {e}"))
+                .with_help("create it with one folder per language, e.g. `es/main.ftl`");
+            return (Vec::new(), vec![d]);
         }
     };
     let mut files = Vec::new();
@@ -111,24 +133,11 @@ pub(super) fn load_dir(dir: &Path) -> Result<Locales, Vec<Diagnostic>> {
                 .with_help("add one folder per language, e.g. `es/main.ftl` and `en/main.ftl`"),
         );
     }
-    if files.is_empty() {
-        diag::sort(&mut diags);
-        return Err(diags);
-    }
-    // Check what could be read even when something else failed: all problems at once.
-    match (from_files(files), diags.is_empty()) {
-        (Ok(locales), true) => Ok(locales),
-        (Ok(_), false) => {
-            diag::sort(&mut diags);
-            Err(diags)
-        }
-        (Err(more), _) => {
-            diags.extend(more);
-            diag::sort(&mut diags);
-            Err(diags)
-        }
-    }
+    (files, diags)
 }
+
+/// The largest locale file read.
+const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The entries of a folder, sorted by name so loading (and "first defined") is reproducible.
 fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -141,8 +150,20 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// A file's text; invalid UTF-8 is reported where it starts.
 fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = fs::read(path)
+    use std::io::Read;
+    // Read one byte past the limit, so a huge file costs no memory.
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| Diagnostic::error(path, TOP, format!("cannot read the file: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            path,
+            TOP,
+            format!("file is larger than {MAX_FILE_BYTES} bytes, the limit for locale files"),
+        )
+        .with_help("a locale file is a few dozen kilobytes; check that this is the right file"));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or_default();

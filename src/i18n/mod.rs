@@ -192,6 +192,12 @@ impl Locales {
         load::load_dir(dir)
     }
 
+    /// Reads the `.ftl` files of `<dir>/<lang>/` without building bundles, with every problem
+    /// met on the way (so a caller can hash the files, then build with `from_files`).
+    pub fn read_dir(dir: &Path) -> (Vec<LocaleFile>, Vec<Diagnostic>) {
+        load::read_dir(dir)
+    }
+
     /// The same from in-memory files (paths are used only in diagnostics). Files of one
     /// language are read in the order given, which decides where a duplicate is reported.
     pub fn from_files(files: Vec<LocaleFile>) -> Result<Locales, Vec<Diagnostic>> {

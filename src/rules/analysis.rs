@@ -111,7 +111,12 @@ impl Walk<'_> {
             parts.join(", ")
         };
         if self.rules.has_dated_conditions() {
-            text.push_str(&format!(" (as of {})", self.as_of));
+            // The first class stands for every day before the earliest date in the rules.
+            let earliest = self.rules.condition_dates().into_iter().next();
+            match earliest {
+                Some(first) if self.as_of < first => text.push_str(&format!(" (before {first})")),
+                _ => text.push_str(&format!(" (as of {})", self.as_of)),
+            }
         }
         text
     }

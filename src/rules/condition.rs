@@ -213,8 +213,11 @@ impl Names<'_> {
                 .condition(value, errors)
                 .map(|c| Condition::Not(Box::new(c))),
             "from" | "before" => {
-                let Some(text) = self.scalar(value) else {
-                    errors.push(self.error(self.span(value), format!("`{name}` takes a date")));
+                let Some(text) = self.scalar(value).filter(|t| !t.trim().is_empty()) else {
+                    errors.push(
+                        self.error(self.span(value), format!("`{name}` takes a date"))
+                            .with_help(format!("write it as `{name}: 2024-08-23`")),
+                    );
                     return None;
                 };
                 match text.parse::<Date>() {
