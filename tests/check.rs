@@ -1,7 +1,7 @@
 //! `rumbo check` on one fixture per diagnostic, with its exact output.
 //!
 //! Each fixture is a folder `tests/fixtures/check/<kind>/` holding `rules.yaml` and
-//! `locales/{es,en}/*.ftl`: a shrunk copy of `rules/example.yaml` (the `clean` fixture) with
+//! `locales/{es,en}/*.ftl`: a shrunk copy of `rules/example/example.yaml` (the `clean` fixture) with
 //! exactly one thing broken, named on the first line of its `rules.yaml`. Each locale's
 //! `interface.ftl` is a symbolic link to the shipped `locales/<lang>/interface.ftl`, so the
 //! fixtures follow the interface messages `src/render.rs` requires. Each test runs
@@ -339,7 +339,7 @@ fn reserved_question_id() {
         1,
         r#"
 tests/fixtures/check/reserved_question_id/rules.yaml:37:9: error: `before` cannot be a question id
-  help: conditions use `all`, `any`, `not`, `from`, `before` as keywords; pick another id
+  help: conditions use `all`, `any`, `not`, `from`, `before`, `uncertain`, `uncertain_from` as keywords; pick another id
 tests/fixtures/check/reserved_question_id/rules.yaml: 1 error(s), 0 warning(s)
 "#,
     );

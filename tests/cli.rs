@@ -74,7 +74,7 @@ fn check_without_argument_checks_the_built_in_rules() {
     let err = stderr(&output);
     let summary = err.lines().last().expect("a summary line");
     let counts = summary
-        .strip_prefix("rules/example.yaml: ")
+        .strip_prefix("rules/example/example.yaml: ")
         .unwrap_or_else(|| panic!("summary names the built-in rules: {summary}"));
     let words: Vec<&str> = counts.split(' ').collect();
     assert!(
@@ -127,7 +127,7 @@ fn run_scenario(name: &str, text: &str, extra: &[&str]) -> (Output, tempfile::Te
     let file = tmp.path().join(name);
     std::fs::write(&file, text).expect("the scenario file is written");
     let output = rumbo()
-        .args(["test", "--rules", "rules/example.yaml"])
+        .args(["test", "--rules", "rules/example/example.yaml"])
         .args(extra)
         .arg(&file)
         .output()
@@ -144,7 +144,12 @@ fn untemp(text: &str, tmp: &Path) -> String {
 #[test]
 fn test_passes_on_the_shipped_scenarios() {
     let output = rumbo()
-        .args(["test", "--rules", "rules/example.yaml", "rules/tests"])
+        .args([
+            "test",
+            "--rules",
+            "rules/example/example.yaml",
+            "rules/example/tests",
+        ])
         .output()
         .expect("rumbo runs");
     assert_status(&output, 0);
@@ -648,7 +653,7 @@ fn test_with_a_missing_scenario_path_exits_2() {
         .args([
             "test",
             "--rules",
-            "rules/example.yaml",
+            "rules/example/example.yaml",
             "rules/no_such_tests",
         ])
         .output()

@@ -271,14 +271,14 @@ impl Rules {
     pub fn condition_dates(&self) -> BTreeSet<Date> {
         fn collect(c: &Condition, out: &mut BTreeSet<Date>) {
             match c {
-                Condition::From(d) | Condition::Before(d) => {
+                Condition::From(d) | Condition::Before(d) | Condition::UncertainFrom(d) => {
                     out.insert(*d);
                 }
                 Condition::All(parts) | Condition::Any(parts) => {
                     parts.iter().for_each(|p| collect(p, out))
                 }
                 Condition::Not(inner) => collect(inner, out),
-                Condition::True | Condition::Is { .. } => {}
+                Condition::True | Condition::Is { .. } | Condition::Uncertain(_) => {}
             }
         }
         let mut out = BTreeSet::new();

@@ -4,7 +4,9 @@
 //! - `{ location: colombia }`, `{ nationality: [cuba, haiti] }`: the answer is one of these;
 //! - a mapping with several keys: all of them hold;
 //! - `{ all: [...] }`, `{ any: [...] }`, `{ not: ... }`;
-//! - `{ from: 2024-08-23 }` (the as-of date is on or after) and `{ before: 2024-08-23 }`.
+//! - `{ from: 2024-08-23 }` (the as-of date is on or after) and `{ before: 2024-08-23 }`;
+//! - `{ uncertain: why }` (always unknown: the sources disagree) and
+//!   `{ uncertain_from: 2024-11 }` (true before that day, unknown from it).
 //!
 //! Evaluation is Kleene's three-valued logic: an "I don't know" answer, or a question not yet
 //! answered, is unknown; `all` is false as soon as one part is false, `any` true as soon as one
@@ -15,14 +17,22 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::date::Date;
+use crate::date::{Date, Day};
 use crate::diag::{Diagnostic, suggest};
 use crate::yaml::{Document, NodeId, NodeKind, Span};
 
 use super::model::{ChoiceIdx, Condition, QuestionIdx};
 
 /// Words that cannot be question ids because conditions use them as keys.
-pub const RESERVED: [&str; 5] = ["all", "any", "not", "from", "before"];
+pub const RESERVED: [&str; 7] = [
+    "all",
+    "any",
+    "not",
+    "from",
+    "before",
+    "uncertain",
+    "uncertain_from",
+];
 
 /// A three-valued truth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,6 +104,9 @@ impl Condition {
             },
             Condition::From(day) => tri(as_of >= *day),
             Condition::Before(day) => tri(as_of < *day),
+            Condition::Uncertain(_) => Tri::Unknown,
+            Condition::UncertainFrom(day) if as_of >= *day => Tri::Unknown,
+            Condition::UncertainFrom(_) => Tri::True,
         })
     }
 }
@@ -223,6 +236,33 @@ impl Names<'_> {
                 match text.parse::<Date>() {
                     Ok(day) if name == "from" => Some(Condition::From(day)),
                     Ok(day) => Some(Condition::Before(day)),
+                    Err(e) => {
+                        errors.push(self.error(self.span(value), e.to_string()));
+                        None
+                    }
+                }
+            }
+            "uncertain" => match self.scalar(value).map(str::trim) {
+                Some(why) if !why.is_empty() => Some(Condition::Uncertain(why.to_string())),
+                _ => {
+                    errors.push(
+                        self.error(self.span(value), "`uncertain` takes a short reason")
+                            .with_help("say what the sources disagree on, e.g. `uncertain: the office did not say whether refugees count`"),
+                    );
+                    None
+                }
+            },
+            "uncertain_from" => {
+                let Some(text) = self.scalar(value).filter(|t| !t.trim().is_empty()) else {
+                    errors.push(
+                        self.error(self.span(value), "`uncertain_from` takes a date")
+                            .with_help("write it as `uncertain_from: 2024-11-01`, or `2024-11` for a month"),
+                    );
+                    return None;
+                };
+                match text.parse::<Day>() {
+                    // A month alone: unknown from its first day, so nothing is promised in it.
+                    Ok(day) => Some(Condition::UncertainFrom(day.earliest())),
                     Err(e) => {
                         errors.push(self.error(self.span(value), e.to_string()));
                         None
@@ -398,6 +438,19 @@ mod tests {
             unknown_and_false.eval(today, &|_| Known::Open),
             Some(Tri::False)
         );
+    }
+
+    #[test]
+    fn uncertain_criteria_are_unknown_never_true() {
+        let open = |_| Known::Open;
+        let why = Condition::Uncertain("sources disagree".into());
+        assert_eq!(why.eval(day("2023-11-01"), &open), Some(Tri::Unknown));
+        // Unknown and false is false: an uncertain criterion never rescues a failed one.
+        let and_false = Condition::All(vec![why.clone(), Condition::Before(day("2020-01-01"))]);
+        assert_eq!(and_false.eval(day("2023-11-01"), &open), Some(Tri::False));
+        let from = Condition::UncertainFrom(day("2024-11-01"));
+        assert_eq!(from.eval(day("2024-10-31"), &open), Some(Tri::True));
+        assert_eq!(from.eval(day("2024-11-01"), &open), Some(Tri::Unknown));
     }
 
     #[test]

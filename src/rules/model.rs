@@ -146,6 +146,12 @@ pub enum Condition {
     From(Date),
     /// The as-of date is before this day.
     Before(Date),
+    /// Always unknown: the sources disagree or are silent on this criterion. The text says
+    /// why, for reviewers.
+    Uncertain(String),
+    /// True before this day, unknown from it on: the sources say the criterion may have
+    /// changed around then, without a day.
+    UncertainFrom(Date),
 }
 
 impl Condition {
@@ -157,7 +163,11 @@ impl Condition {
                 parts.iter().for_each(|p| p.questions(out))
             }
             Condition::Not(inner) => inner.questions(out),
-            Condition::True | Condition::From(_) | Condition::Before(_) => {}
+            Condition::True
+            | Condition::From(_)
+            | Condition::Before(_)
+            | Condition::Uncertain(_)
+            | Condition::UncertainFrom(_) => {}
         }
     }
 

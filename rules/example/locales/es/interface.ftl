@@ -1,0 +1,1 @@
+../../../../locales/es/interface.ftl
