@@ -29,7 +29,11 @@ pub fn run(
         .locales
         .format(lang, "ui-chat-hint", &Args::new())
         .map_err(io::Error::other)?;
-    writeln!(out, "{hint}")?;
+    let privacy = set
+        .locales
+        .format(lang, "ui-privacy", &Args::new())
+        .map_err(io::Error::other)?;
+    writeln!(out, "{privacy}\n\n{hint}")?;
     let (mut session, mut step) = engine::start(rules, as_of);
     let mut screens = show(&renderer, &step, &session, &mut out)?;
     for line in input.lines() {

@@ -32,6 +32,7 @@ pub const UI_MESSAGES: &[(&str, &[&str])] = &[
     ("ui-sources", &["sources"]),
     ("ui-footer", &["reviewed", "as_of"]),
     ("ui-chat-hint", &[]),
+    ("ui-privacy", &[]),
 ];
 
 /// Button labels among the interface messages (checked against the label bound).

@@ -448,9 +448,9 @@ fn chat_back_shows_the_previous_question_again() {
 fn chat_restart_starts_over() {
     let start = chat(ES, "");
     let first = start
-        .split_once('\n')
-        .map(|(_hint, rest)| rest)
-        .expect("a hint line, then the first question");
+        .split_once("q: salir.\n")
+        .map(|(_privacy_and_hint, rest)| rest)
+        .expect("the privacy notice and the hint, then the first question");
     assert!(first.contains("¿Cuántos años tienes?"), "{first}");
     assert_eq!(last_screens(ES, "1\n1\nr\n"), first);
     // The answers are gone: the country is asked again after the age.
@@ -467,12 +467,21 @@ fn chat_labels_work_like_numbers() {
     assert_eq!(chat(EN, "1\nunited states\n"), chat(EN, "1\n3\n"));
 }
 
+/// The privacy notice `rumbo chat` opens with, in Spanish.
+const ES_PRIVACY: &str = "🔒 Esta guía nunca te pide tu nombre, documentos ni datos de contacto. Tus respuestas solo se usan para mostrarte tu resultado. Es información, no asesoría legal, y es gratis.";
+
 /// Input that is no button gets the hint and the same question again, without a crash.
 #[test]
 fn chat_invalid_input_gets_the_hint_and_the_same_question() {
     let start = chat(ES, "");
+    // The privacy notice comes once, first; the hint and the question come again after
+    // every input that is no button.
+    let again = start
+        .strip_prefix(ES_PRIVACY)
+        .and_then(|rest| rest.strip_prefix("\n\n"))
+        .expect("the privacy notice first");
     assert!(
-        start.starts_with(
+        again.starts_with(
             "Escribe el número de tu respuesta. b: atrás, r: empezar de nuevo, q: salir.\n"
         ),
         "{start}"
@@ -493,7 +502,7 @@ fn chat_invalid_input_gets_the_hint_and_the_same_question() {
     ] {
         let out = chat(ES, &format!("{bad}\n"));
         assert!(
-            out == format!("{start}\n{start}"),
+            out == format!("{start}\n{again}"),
             "after {:?}:\n{out}",
             bad.chars().take(20).collect::<String>()
         );

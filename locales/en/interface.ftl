@@ -26,3 +26,4 @@ ui-because = Because you answered: { $answers }
 ui-sources = Sources: { $sources }
 ui-footer = Free of charge: never pay anyone for this. This is not legal advice, and only the authorities decide. Guide reviewed on { $reviewed }; result as of { $as_of }.
 ui-chat-hint = Type the number of your answer. b: back, r: start over, q: quit.
+ui-privacy = 🔒 This guide never asks for your name, documents or contact details. Your answers are used only to show your result. It gives information, not legal advice, and it is free.

@@ -26,3 +26,4 @@ ui-because = Porque respondiste: { $answers }
 ui-sources = Fuentes: { $sources }
 ui-footer = Es gratis: nunca le pagues a nadie por esto. Esto no es asesoría legal; solo las autoridades deciden. Guía revisada el { $reviewed }; resultado al { $as_of }.
 ui-chat-hint = Escribe el número de tu respuesta. b: atrás, r: empezar de nuevo, q: salir.
+ui-privacy = 🔒 Esta guía nunca te pide tu nombre, documentos ni datos de contacto. Tus respuestas solo se usan para mostrarte tu resultado. Es información, no asesoría legal, y es gratis.
