@@ -30,7 +30,7 @@ struct Cli {
 /// Where the rules and locales come from (flags, then environment, then the built-in copy).
 #[derive(clap::Args, Clone)]
 struct RulesArgs {
-    /// Rules file [default: the built-in rules/example.yaml]
+    /// Rules file [default: the built-in rules/example/example.yaml]
     #[arg(long, env = "RUMBO_RULES")]
     rules: Option<PathBuf>,
     /// Locales folder [default: the `locales` folder next to the rules file or above it]
