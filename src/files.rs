@@ -138,6 +138,9 @@ pub fn read(rules: &Path, locales: Option<&Path>) -> Result<Input, IoError> {
     })
 }
 
+/// The first `locales` folder in the rules file's folder or one above it. The search climbs
+/// the real folders (so `rumbo check x.yaml` inside `rules/` finds `../locales`) but names
+/// them relative to what was typed, so diagnostics show short paths.
 fn find_locales(rules: &Path) -> Option<PathBuf> {
     let start = rules.parent().unwrap_or(Path::new("."));
     let start = if start.as_os_str().is_empty() {
@@ -145,9 +148,15 @@ fn find_locales(rules: &Path) -> Option<PathBuf> {
     } else {
         start
     };
-    start
-        .ancestors()
-        .map(|dir| dir.join("locales"))
+    let depth = fs::canonicalize(start).map_or(1, |real| real.ancestors().count());
+    (0..depth)
+        .map(|up| {
+            let mut dir = start.to_path_buf();
+            for _ in 0..up {
+                dir.push("..");
+            }
+            dir.join("locales")
+        })
         .find(|d| d.is_dir())
 }
 

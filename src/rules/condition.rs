@@ -264,7 +264,14 @@ impl Names<'_> {
                     // A month alone: unknown from its first day, so nothing is promised in it.
                     Ok(day) => Some(Condition::UncertainFrom(day.earliest())),
                     Err(e) => {
-                        errors.push(self.error(self.span(value), e.to_string()));
+                        let message = if text.len() == 10 {
+                            e.to_string()
+                        } else {
+                            format!(
+                                "`{text}` is not a date; write YYYY-MM-DD, or YYYY-MM when the sources give only the month"
+                            )
+                        };
+                        errors.push(self.error(self.span(value), message));
                         None
                     }
                 }

@@ -1,4 +1,4 @@
-# Messages of rules/example.yaml. Ids follow the rules: q-<question>, q-<question>-<choice>,
+# Messages of rules/example/example.yaml. Ids follow the rules: q-<question>, q-<question>-<choice>,
 # o-<outcome>, o-<outcome>-next, link-<link>.
 
 q-age = How old are you?

@@ -1,4 +1,4 @@
-# Mensajes de rules/example.yaml. Los ids siguen a las reglas: q-<pregunta>,
+# Mensajes de rules/example/example.yaml. Los ids siguen a las reglas: q-<pregunta>,
 # q-<pregunta>-<opción>, o-<resultado>, o-<resultado>-next, link-<enlace>.
 
 q-age = ¿Cuántos años tienes?
