@@ -366,7 +366,9 @@ pub fn analyse(file: &Path, rules: &Rules, budget: usize) -> Analysis {
             answers: vec![Known::Open; n],
             findings: &mut findings,
         };
-        let paths = walk.visit(0);
+        // The engine looks for a firing `stop` before the first question too (a stop that
+        // depends only on the date).
+        let paths = if walk.fire_stops() { 1 } else { walk.visit(0) };
         coverage.paths = coverage.paths.max(paths);
         coverage.states += walk.states;
         coverage.incomplete |= walk.exhausted;
