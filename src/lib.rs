@@ -11,6 +11,8 @@ pub mod date;
 pub mod diag;
 pub mod engine;
 pub mod files;
+#[doc(hidden)]
+pub mod generate;
 pub mod i18n;
 pub mod matching;
 pub mod render;
