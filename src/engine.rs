@@ -189,6 +189,27 @@ impl Session {
         }
     }
 
+    /// Whether every index in the session exists in `rules` (a stored session could have been
+    /// damaged; it is then started afresh rather than trusted).
+    fn fits(&self, rules: &Rules) -> bool {
+        let answers_fit = |answers: &[(QuestionIdx, ChoiceIdx)]| {
+            answers.iter().all(|&(q, c)| {
+                rules
+                    .questions
+                    .get(usize::from(q))
+                    .is_some_and(|question| usize::from(c) < question.choices.len())
+            })
+        };
+        let question_fits =
+            |q: Option<QuestionIdx>| q.is_none_or(|q| usize::from(q) < rules.questions.len());
+        answers_fit(&self.answers)
+            && question_fits(self.editing)
+            && self
+                .history
+                .iter()
+                .all(|s| answers_fit(&s.answers) && question_fits(s.editing))
+    }
+
     fn snapshot(&self) -> Snapshot {
         Snapshot {
             answers: self.answers.clone(),
@@ -221,7 +242,10 @@ pub fn start(rules: &Rules, today: Date) -> (Session, Step) {
 
 /// Applies one input. Inputs that do not fit the current screen change nothing and say so.
 pub fn step(rules: &Rules, session: &Session, input: Input, today: Date) -> (Session, Step) {
-    if session.rules_version != rules.version || session.format != SESSION_FORMAT {
+    if session.rules_version != rules.version
+        || session.format != SESSION_FORMAT
+        || !session.fits(rules)
+    {
         let (fresh, mut step) = start(rules, today);
         step.notice = Some(Notice::RulesChanged);
         return (fresh, step);
@@ -735,6 +759,21 @@ mod tests {
         assert_eq!(step.notice, Some(Notice::RulesChanged));
         assert!(fresh.answers.is_empty());
         assert_eq!(fresh.rules_version, set.rules.version);
+    }
+
+    #[test]
+    fn a_damaged_session_starts_afresh_instead_of_panicking() {
+        let set = example();
+        let today = day("2023-11-01");
+        let (mut session, _) = start(&set.rules, today);
+        session.answers = vec![(0, 7)];
+        let (fresh, step) = super::step(&set.rules, &session, Input::Show, today);
+        assert_eq!(step.notice, Some(Notice::RulesChanged));
+        assert!(fresh.answers.is_empty());
+        session.answers.clear();
+        session.editing = Some(999);
+        let (fresh, _) = super::step(&set.rules, &session, Input::Back, today);
+        assert_eq!(fresh.editing, None);
     }
 
     #[test]
