@@ -479,10 +479,9 @@ proptest! {
 
     /// Every screen of every reply renders in `es` and `en`.
     ///
-    /// Fails today on files with an `early_referral` (a `stop` outcome whose `when` needs no
-    /// answer, such as `{ before: 2024-08-23 }`): the flow analysis fires `stop`s only after
-    /// an answer, so `check` lets its messages (and the fallback's) use what question 0
-    /// sets, but the engine stops before question 0 and nothing has set it.
+    /// It found that `check` let an `early_referral` (a `stop` whose `when` needs no answer,
+    /// such as `{ before: 2024-08-23 }`) use what question 0 sets, although the engine stops
+    /// before question 0; fixed in 2fdc82c.
     #[test]
     fn every_reply_renders(
         seed in any::<u64>(),
