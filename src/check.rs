@@ -367,22 +367,7 @@ impl Cross<'_> {
             for c in &q.choices {
                 let cid = message_id::choice(&q.id, &c.id);
                 if self.present(lang, &cid, c.span.start, out) {
-                    let vars = self
-                        .locales
-                        .message(lang, &cid)
-                        .map(|m| m.variables.clone())
-                        .unwrap_or_default();
-                    // Labels are shown again on the review screen and in result cards, where
-                    // the question's arguments are not at hand: they take no variables.
-                    self.unknown_variables(
-                        lang,
-                        &cid,
-                        &vars,
-                        &BTreeSet::new(),
-                        "but button labels take no variables",
-                        out,
-                    );
-                    self.label(lang, &cid, None, &longest, out);
+                    self.button_label(lang, &cid, &longest, out);
                 }
             }
         }
@@ -421,20 +406,7 @@ impl Cross<'_> {
         for link in &self.rules.links {
             let id = message_id::link(&link.id);
             if self.present(lang, &id, link.span.start, out) {
-                let vars = self
-                    .locales
-                    .message(lang, &id)
-                    .map(|m| m.variables.clone())
-                    .unwrap_or_default();
-                self.unknown_variables(
-                    lang,
-                    &id,
-                    &vars,
-                    &BTreeSet::new(),
-                    "but button labels take no variables",
-                    out,
-                );
-                self.label(lang, &id, None, &Args::new(), out);
+                self.button_label(lang, &id, &Args::new(), out);
             }
         }
         self.cards(lang, &longest, out);
@@ -493,6 +465,26 @@ impl Cross<'_> {
         );
         out.push(d);
         false
+    }
+
+    /// A button label: no variables, and short enough for a phone. Labels are shown again on
+    /// the review screen and in result cards, where the question's arguments are not at
+    /// hand, so they take none.
+    fn button_label(&self, lang: &str, id: &str, args: &Args, out: &mut Vec<Diagnostic>) {
+        let vars = self
+            .locales
+            .message(lang, id)
+            .map(|m| m.variables.clone())
+            .unwrap_or_default();
+        self.unknown_variables(
+            lang,
+            id,
+            &vars,
+            &BTreeSet::new(),
+            "but button labels take no variables",
+            out,
+        );
+        self.label(lang, id, None, args, out);
     }
 
     /// Whether some locale defines message `id`.
