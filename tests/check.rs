@@ -14,46 +14,18 @@
 //! fixture's locales; their path shows as `<tmp>` in the expected output.
 //!
 
+mod common;
+
 use std::path::Path;
 use std::process::Output;
-use std::time::Duration;
 
-use assert_cmd::Command;
+use common::{assert_text, rumbo};
 
 /// The date every fixture is checked as of (`reviewed: 2026-11-27` is then one day old).
 const TODAY: &str = "2026-11-28";
 
 /// The locales of the `clean` fixture, for rules files written at test time.
 const CLEAN_LOCALES: &str = "tests/fixtures/check/clean/locales";
-
-/// The `rumbo` binary, with no rules, locales or date from the environment.
-fn rumbo() -> Command {
-    let mut cmd = Command::cargo_bin("rumbo").expect("the rumbo binary is built");
-    cmd.env_remove("RUMBO_RULES")
-        .env_remove("RUMBO_LOCALES")
-        .env_remove("RUMBO_AS_OF")
-        .timeout(Duration::from_secs(60));
-    cmd
-}
-
-/// Compares an expected text (written after `r#"` on its own line) with what was printed,
-/// showing both in full when they differ.
-#[track_caller]
-fn assert_text(what: &str, expected: &str, actual: &str) {
-    let expected = expected.strip_prefix('\n').unwrap_or(expected);
-    if expected != actual {
-        panic!(
-            "{what} differs\n--- expected\n{expected}--- actual\n{actual}--- end\n\
-             (first difference on line {})",
-            expected
-                .lines()
-                .zip(actual.lines())
-                .position(|(e, a)| e != a)
-                .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()))
-                + 1
-        );
-    }
-}
 
 /// Checks the exit status, that stdout is empty and that stderr is `expected` (with the
 /// temporary folder `tmp`, if any, shown as `<tmp>`).

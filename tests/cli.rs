@@ -5,21 +5,12 @@
 //! the same as typing `1`") and otherwise look for a few lines of the result card, so that a
 //! rewording in the locales does not break them.
 
+mod common;
+
 use std::path::Path;
 use std::process::Output;
-use std::time::Duration;
 
-use assert_cmd::Command;
-
-/// The `rumbo` binary, with no rules, locales or date from the environment.
-fn rumbo() -> Command {
-    let mut cmd = Command::cargo_bin("rumbo").expect("the rumbo binary is built");
-    cmd.env_remove("RUMBO_RULES")
-        .env_remove("RUMBO_LOCALES")
-        .env_remove("RUMBO_AS_OF")
-        .timeout(Duration::from_secs(60));
-    cmd
-}
+use common::{assert_text, rumbo};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
@@ -27,16 +18,6 @@ fn stdout(output: &Output) -> String {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Compares an expected text (written after `r#"` on its own line) with what was printed.
-#[track_caller]
-fn assert_text(what: &str, expected: &str, actual: &str) {
-    let expected = expected.strip_prefix('\n').unwrap_or(expected);
-    assert!(
-        expected == actual,
-        "{what} differs\n--- expected\n{expected}--- actual\n{actual}--- end"
-    );
 }
 
 #[track_caller]
