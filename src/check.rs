@@ -636,6 +636,7 @@ impl Cross<'_> {
                 let m = crate::engine::Match {
                     outcome: o as u16,
                     status,
+                    opens_on: None,
                     because: because.clone(),
                 };
                 let Ok(card) = renderer.card(&m, longest, renderer.as_of) else {

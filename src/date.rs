@@ -28,6 +28,14 @@ impl DateError {
 }
 
 impl Date {
+    /// Later than any date a rules file can name: what `opens:` conditions are compared with
+    /// to ask "once everything has opened". Never shown to anyone.
+    pub const MAX: Date = Date {
+        year: i32::MAX,
+        month: 12,
+        day: 31,
+    };
+
     /// A date, if the day exists (`2023-02-29` does not).
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {

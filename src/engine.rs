@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
+use crate::rules::condition::At;
 use crate::rules::{ChoiceIdx, Known, OutcomeIdx, QuestionIdx, Rules, Tri, Window};
 
 /// The version of the `Session` format; stored sessions of another version start afresh.
@@ -120,6 +121,9 @@ pub struct Verdict {
 pub struct Match {
     pub outcome: OutcomeIdx,
     pub status: Status,
+    /// For an upcoming outcome whose condition opens on different days for different
+    /// people (`opens:`): the day it opens for these answers.
+    pub opens_on: Option<Date>,
     /// The answers its condition read, in asking order.
     pub because: Vec<(QuestionIdx, ChoiceIdx)>,
 }
@@ -407,9 +411,11 @@ fn progress(
             next = Some(Progress::Stopped);
             break;
         }
+        // A question guarded by an `opens:` day not yet come is asked anyway: its answer
+        // tells whether the programme is upcoming for this person.
         let asked = question
             .ask_if
-            .eval(today, &known_of(&known))
+            .eval_at(At::all_opened(today), &known_of(&known))
             .unwrap_or(Tri::Unknown)
             != Tri::False;
         if !asked {
@@ -475,11 +481,14 @@ pub fn verdict(
         if outcome.is_fallback || (stopped && !outcome.stop) {
             continue;
         }
-        let truth = outcome
-            .when
-            .eval(as_of, &known_of(&known))
-            .unwrap_or(Tri::Unknown);
-        if truth == Tri::False || (stopped && truth != Tri::True) {
+        let known = known_of(&known);
+        let truth = outcome.when.eval(as_of, &known).unwrap_or(Tri::Unknown);
+        // False today, but a branch of it opens later for these answers: upcoming.
+        let opens_on = match truth {
+            Tri::False if !stopped => outcome.when.opening(as_of, &known),
+            _ => None,
+        };
+        if (truth == Tri::False && opens_on.is_none()) || (stopped && truth != Tri::True) {
             continue;
         }
         let because = outcome
@@ -488,9 +497,14 @@ pub fn verdict(
             .into_iter()
             .filter_map(|q| given[usize::from(q)].map(|c| (q, c)))
             .collect();
+        let status = match opens_on {
+            Some(_) if !outcome.window.closed(as_of) => Status::Upcoming,
+            _ => Status::of(outcome.window, truth, as_of),
+        };
         matches.push(Match {
             outcome: o as OutcomeIdx,
-            status: Status::of(outcome.window, truth, as_of),
+            status,
+            opens_on: opens_on.filter(|_| status == Status::Upcoming),
             because,
         });
     }
@@ -502,6 +516,7 @@ pub fn verdict(
         matches.push(Match {
             outcome: f,
             status: Status::of(window, Tri::True, as_of),
+            opens_on: None,
             because: Vec::new(),
         });
     }
@@ -789,5 +804,87 @@ mod tests {
     fn serde_json_like(text: &str) -> Session {
         let doc = crate::yaml::parse(text, &crate::yaml::Limits::default()).unwrap();
         crate::yaml::from_node(&doc, doc.root()).unwrap()
+    }
+
+    #[test]
+    fn a_branch_that_opens_later_is_upcoming_for_its_people_and_asks_its_questions() {
+        let text = "rumbo: 1
+id: t
+reviewed: 2026-11-27
+default_locale: es
+sources:
+  s1:
+    url: https://example.org/
+questions:
+  - id: nationality
+    choices: [venezuela, cuba, other]
+  - id: supporter
+    ask_if:
+      any:
+        - { nationality: venezuela }
+        - { nationality: cuba, opens: 2023-01-06 }
+    choices: [\"yes\", \"no\"]
+outcomes:
+  - id: parole
+    when:
+      supporter: \"yes\"
+      any:
+        - { nationality: venezuela }
+        - { nationality: cuba, opens: 2023-01-06 }
+    window: { opens: 2022-10-18, closes: 2025-03-25 }
+fallback:
+  id: nothing
+";
+        let rules = crate::rules::resolve::resolve(std::path::Path::new("t.yaml"), text.as_bytes())
+            .expect("valid rules");
+        let result = |nationality: &str, supporter: Option<&str>, today: Date| {
+            let mut answers = vec![("nationality", nationality)];
+            answers.extend(supporter.map(|s| ("supporter", s)));
+            let (session, step) = walk(&rules, &answers, today);
+            assert!(matches!(step.reply, Reply::Review { .. }), "{step:?}");
+            let (_, step) = super::step(&rules, &session, Input::Confirm, today);
+            let Reply::Result(v) = &step.reply else {
+                panic!("{step:?}")
+            };
+            v.matches
+                .iter()
+                .map(|m| (rules.outcome(m.outcome).id.clone(), m.status, m.opens_on))
+                .collect::<Vec<_>>()
+        };
+        let parole = |status, on: Option<&str>| ("parole".to_string(), status, on.map(day));
+        let nothing = ("nothing".to_string(), Status::Open, None);
+        // The day before Cubans could apply: asked, and told the day it opens for them.
+        assert_eq!(
+            result("cuba", Some("yes"), day("2023-01-05")),
+            vec![
+                parole(Status::Upcoming, Some("2023-01-06")),
+                nothing.clone()
+            ]
+        );
+        assert_eq!(
+            result("cuba", Some("no"), day("2023-01-05")),
+            vec![nothing.clone()]
+        );
+        // Venezuelans could already.
+        assert_eq!(
+            result("venezuela", Some("yes"), day("2023-01-05")),
+            vec![parole(Status::Open, None)]
+        );
+        // From the day itself, open for Cubans too; before the programme, upcoming by its
+        // own window (no per-person day).
+        assert_eq!(
+            result("cuba", Some("yes"), day("2023-01-06")),
+            vec![parole(Status::Open, None)]
+        );
+        assert_eq!(
+            result("venezuela", Some("yes"), day("2022-10-01")),
+            vec![parole(Status::Upcoming, None), nothing.clone()]
+        );
+        // After it closed, closed for everyone it applied to.
+        assert_eq!(
+            result("cuba", Some("yes"), day("2025-04-01")),
+            vec![parole(Status::Closed, None), nothing.clone()]
+        );
+        assert_eq!(result("other", None, day("2023-01-05")), vec![nothing]);
     }
 }

@@ -892,6 +892,7 @@ impl Gen {
             Condition::Is { .. }
             | Condition::From(_)
             | Condition::Before(_)
+            | Condition::Opens(_)
             | Condition::Uncertain(_)
             | Condition::UncertainFrom(_) => {
                 format!("{{ {} }}", self.entry(c))
@@ -925,6 +926,7 @@ impl Gen {
             Condition::Is { question, .. } => Some(format!("q{question}")),
             Condition::From(_) => Some("from".into()),
             Condition::Before(_) => Some("before".into()),
+            Condition::Opens(_) => Some("opens".into()),
             Condition::Uncertain(_) => Some("uncertain".into()),
             Condition::UncertainFrom(_) => Some("uncertain_from".into()),
             _ => None,
@@ -956,6 +958,7 @@ impl Gen {
             }
             Condition::From(d) => format!("from: {d}"),
             Condition::Before(d) => format!("before: {d}"),
+            Condition::Opens(d) => format!("opens: {d}"),
             Condition::Uncertain(why) => format!("uncertain: {why:?}"),
             Condition::UncertainFrom(d) => format!("uncertain_from: {d}"),
             other => self.cond(other),

@@ -297,7 +297,10 @@ impl<'a> Renderer<'a> {
         args.insert("as_of".into(), ArgValue::Date(as_of));
         args.insert("reviewed".into(), ArgValue::Date(self.rules.reviewed));
         args.insert("status".into(), ArgValue::Text(m.status.name().into()));
-        if let Some(d) = outcome.window.opens {
+        // The day it opens for this person, else the programme's.
+        if let Some(d) = m.opens_on {
+            args.insert("opens".into(), ArgValue::Date(d));
+        } else if let Some(d) = outcome.window.opens {
             args.insert("opens".into(), day_arg(d));
         }
         if let Some(d) = outcome.window.closes {
@@ -312,7 +315,12 @@ impl<'a> Renderer<'a> {
             Status::Maybe => Some(self.plain("ui-status-maybe")?),
             Status::Upcoming => {
                 let mut a = args.clone();
-                a.insert("precision".into(), precision_arg(outcome.window.opens));
+                let day = if m.opens_on.is_some() {
+                    None
+                } else {
+                    outcome.window.opens
+                };
+                a.insert("precision".into(), precision_arg(day));
                 Some(self.text("ui-status-upcoming", &a)?)
             }
             Status::Closed => {

@@ -311,7 +311,7 @@ fn reserved_question_id() {
         1,
         r#"
 tests/fixtures/check/reserved_question_id/rules.yaml:37:9: error: `before` cannot be a question id
-  help: conditions use `all`, `any`, `not`, `from`, `before`, `uncertain`, `uncertain_from` as keywords; pick another id
+  help: conditions use `all`, `any`, `not`, `from`, `before`, `opens`, `uncertain`, `uncertain_from` as keywords; pick another id
 tests/fixtures/check/reserved_question_id/rules.yaml: 1 error(s), 0 warning(s)
 "#,
     );

@@ -5,6 +5,8 @@
 //! - a mapping with several keys: all of them hold;
 //! - `{ all: [...] }`, `{ any: [...] }`, `{ not: ... }`;
 //! - `{ from: 2024-08-23 }` (the as-of date is on or after) and `{ before: 2024-08-23 }`;
+//! - `{ opens: 2023-01-06 }`: like `from`, but before that day the branch it guards is not
+//!   false but *upcoming* (a programme that opened on different days for different people);
 //! - `{ uncertain: why }` (always unknown: the sources disagree) and
 //!   `{ uncertain_from: 2024-11 }` (true before that day, unknown from it).
 //!
@@ -24,12 +26,13 @@ use crate::yaml::{Document, NodeId, NodeKind, Span};
 use super::model::{ChoiceIdx, Condition, QuestionIdx};
 
 /// Words that cannot be question ids because conditions use them as keys.
-pub const RESERVED: [&str; 7] = [
+pub const RESERVED: [&str; 8] = [
     "all",
     "any",
     "not",
     "from",
     "before",
+    "opens",
     "uncertain",
     "uncertain_from",
 ];
@@ -53,9 +56,43 @@ pub enum Known {
     Skipped,
 }
 
+/// The days a condition is evaluated against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At {
+    /// The as-of date, for `from:`, `before:` and `uncertain_from:`.
+    pub today: Date,
+    /// The day `opens:` compares with: `today` to ask "does it apply now?", a later day to ask
+    /// "will it apply once that branch opens?", `Date::MAX` for "once everything has opened".
+    pub opened_by: Date,
+}
+
+impl At {
+    /// Everything as of `today`: an `opens:` not yet reached is false.
+    pub fn now(today: Date) -> At {
+        At {
+            today,
+            opened_by: today,
+        }
+    }
+
+    /// As of `today`, but as if every `opens:` day had come.
+    pub fn all_opened(today: Date) -> At {
+        At {
+            today,
+            opened_by: Date::MAX,
+        }
+    }
+}
+
 impl Condition {
     /// Evaluates as of `as_of`. `None` means the result depends on a skipped question.
     pub fn eval(&self, as_of: Date, known: &impl Fn(QuestionIdx) -> Known) -> Option<Tri> {
+        self.eval_at(At::now(as_of), known)
+    }
+
+    /// Evaluates against `at`. An `opens:` under `not:` is read as of `today` (a negated
+    /// opening is just a date), so a later `opened_by` can only make a condition truer.
+    pub fn eval_at(&self, at: At, known: &impl Fn(QuestionIdx) -> Known) -> Option<Tri> {
         Some(match self {
             Condition::True => Tri::True,
             Condition::Is {
@@ -76,7 +113,7 @@ impl Condition {
             Condition::All(parts) => {
                 let mut result = Some(Tri::True);
                 for part in parts {
-                    match part.eval(as_of, known) {
+                    match part.eval_at(at, known) {
                         Some(Tri::False) => return Some(Tri::False),
                         None => result = None,
                         Some(Tri::Unknown) if result.is_some() => result = Some(Tri::Unknown),
@@ -88,7 +125,7 @@ impl Condition {
             Condition::Any(parts) => {
                 let mut result = Some(Tri::False);
                 for part in parts {
-                    match part.eval(as_of, known) {
+                    match part.eval_at(at, known) {
                         Some(Tri::True) => return Some(Tri::True),
                         None => result = None,
                         Some(Tri::Unknown) if result.is_some() => result = Some(Tri::Unknown),
@@ -97,17 +134,52 @@ impl Condition {
                 }
                 return result;
             }
-            Condition::Not(inner) => match inner.eval(as_of, known)? {
+            Condition::Not(inner) => match inner.eval_at(At::now(at.today), known)? {
                 Tri::True => Tri::False,
                 Tri::False => Tri::True,
                 Tri::Unknown => Tri::Unknown,
             },
-            Condition::From(day) => tri(as_of >= *day),
-            Condition::Before(day) => tri(as_of < *day),
+            Condition::From(day) => tri(at.today >= *day),
+            Condition::Before(day) => tri(at.today < *day),
+            Condition::Opens(day) => tri(at.opened_by >= *day),
             Condition::Uncertain(_) => Tri::Unknown,
-            Condition::UncertainFrom(day) if as_of >= *day => Tri::Unknown,
+            Condition::UncertainFrom(day) if at.today >= *day => Tri::Unknown,
             Condition::UncertainFrom(_) => Tri::True,
         })
+    }
+
+    /// The first `opens:` day after `today` on which this condition, false today, would no
+    /// longer be false: the day a branch of the programme opens for these answers.
+    pub fn opening(&self, today: Date, known: &impl Fn(QuestionIdx) -> Known) -> Option<Date> {
+        let mut days = Vec::new();
+        self.opens_days(&mut days);
+        days.sort_unstable();
+        days.dedup();
+        days.into_iter().filter(|&d| d > today).find(|&d| {
+            let at = At {
+                today,
+                opened_by: d,
+            };
+            self.eval_at(at, known).unwrap_or(Tri::Unknown) != Tri::False
+        })
+    }
+
+    /// Every `opens:` day, outside `not:` (where they count as plain dates).
+    pub fn opens_days(&self, out: &mut Vec<Date>) {
+        match self {
+            Condition::Opens(day) => out.push(*day),
+            Condition::All(parts) | Condition::Any(parts) => {
+                parts.iter().for_each(|p| p.opens_days(out))
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether some branch opens on a later day than others.
+    pub fn has_openings(&self) -> bool {
+        let mut days = Vec::new();
+        self.opens_days(&mut days);
+        !days.is_empty()
     }
 }
 
@@ -225,7 +297,7 @@ impl Names<'_> {
             "not" => self
                 .condition(value, errors)
                 .map(|c| Condition::Not(Box::new(c))),
-            "from" | "before" => {
+            "from" | "before" | "opens" => {
                 let Some(text) = self.scalar(value).filter(|t| !t.trim().is_empty()) else {
                     errors.push(
                         self.error(self.span(value), format!("`{name}` takes a date"))
@@ -235,6 +307,7 @@ impl Names<'_> {
                 };
                 match text.parse::<Date>() {
                     Ok(day) if name == "from" => Some(Condition::From(day)),
+                    Ok(day) if name == "opens" => Some(Condition::Opens(day)),
                     Ok(day) => Some(Condition::Before(day)),
                     Err(e) => {
                         errors.push(self.error(self.span(value), e.to_string()));

@@ -146,6 +146,9 @@ pub enum Condition {
     From(Date),
     /// The as-of date is before this day.
     Before(Date),
+    /// The as-of date is on or after this day; before it, what this guards is *upcoming*
+    /// rather than false (see `Condition::opening`).
+    Opens(Date),
     /// Always unknown: the sources disagree or are silent on this criterion. The text says
     /// why, for reviewers.
     Uncertain(String),
@@ -166,6 +169,7 @@ impl Condition {
             Condition::True
             | Condition::From(_)
             | Condition::Before(_)
+            | Condition::Opens(_)
             | Condition::Uncertain(_)
             | Condition::UncertainFrom(_) => {}
         }
