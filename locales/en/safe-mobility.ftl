@@ -49,14 +49,24 @@ q-nationality-guatemala = Guatemalan
 q-nationality-honduras = Honduran
 q-nationality-other = Another nationality
 
-q-arrived_by_cutoff = Were you already in the country where you are now on { $cutoff }?
+q-arrived_by_cutoff = Were you already in { $country ->
+        [colombia] Colombia
+        [costa_rica] Costa Rica
+        [ecuador] Ecuador
+       *[other] the country where you are now
+    } on { $cutoff }?
     The Safe Mobility Office here only takes people who arrived on that date or before.
     .short = In the country by the date
 q-arrived_by_cutoff-yes = Yes, I was already here
 q-arrived_by_cutoff-no = No, I came later
 q-arrived_by_cutoff-unsure = I don't know
 
-q-host_status = What is your migration status in this country today?
+q-host_status = What is your migration status in { $country ->
+        [colombia] Colombia
+        [costa_rica] Costa Rica
+        [ecuador] Ecuador
+       *[other] this country
+    } today?
     • Regular status: you have a permit or visa to stay (in Colombia, for example, a PPT).
     • Regularization in process: you applied for such a permit and are waiting.
     • Asylum seeker: you asked for refugee status and are waiting for the answer.
@@ -69,11 +79,17 @@ q-host_status-refugee = Recognised refugee
 q-host_status-none = No status
 q-host_status-unsure = I don't know
 
-q-registered_by_cutoff = Was your asylum request registered in this country on or before { $cutoff }?
-    What counts is the date you asked for asylum (refugee status), not the date you arrived.
+q-registered_by_cutoff = { $country ->
+        [costa_rica] Was your asylum request in Costa Rica registered before { $cutoff }?
+            What counts is the date you asked for asylum (refugee status), not the date you arrived. If it was on that day or later, answer "No".
+        [ecuador] Was your asylum request in Ecuador registered on or before { $cutoff }?
+            What counts is the date you asked for asylum (refugee status), not the date you arrived.
+       *[other] Was your asylum request in this country registered on or before { $cutoff }?
+            What counts is the date you asked for asylum (refugee status), not the date you arrived.
+    }
     .short = Asylum request by the date
 q-registered_by_cutoff-yes = Yes
-q-registered_by_cutoff-no = No, later
+q-registered_by_cutoff-no = No
 q-registered_by_cutoff-unsure = I don't know
 
 q-other_citizenship = The next questions are about CHNV parole: a U.S. process for people from Cuba, Haiti, Nicaragua and Venezuela. Parole is permission to enter and stay in the U.S. for a limited time.

@@ -50,14 +50,24 @@ q-nationality-guatemala = Guatemalteca
 q-nationality-honduras = Hondureña
 q-nationality-other = Otra nacionalidad
 
-q-arrived_by_cutoff = ¿Ya estabas en el país donde estás ahora el { $cutoff }?
+q-arrived_by_cutoff = ¿Ya estabas en { $country ->
+        [colombia] Colombia
+        [costa_rica] Costa Rica
+        [ecuador] Ecuador
+       *[other] el país donde estás ahora
+    } el { $cutoff }?
     La Oficina de Movilidad Segura de este país solo atiende a quienes llegaron ese día o antes.
     .short = En el país a la fecha
 q-arrived_by_cutoff-yes = Sí, ya estaba aquí
 q-arrived_by_cutoff-no = No, llegué después
 q-arrived_by_cutoff-unsure = No sé
 
-q-host_status = ¿Cuál es tu situación migratoria hoy en este país?
+q-host_status = ¿Cuál es tu situación migratoria hoy en { $country ->
+        [colombia] Colombia
+        [costa_rica] Costa Rica
+        [ecuador] Ecuador
+       *[other] este país
+    }?
     • Estatus regular: tienes un permiso o una visa para quedarte (en Colombia, por ejemplo, el PPT).
     • En proceso de regularización: pediste ese permiso y esperas la respuesta.
     • Solicitante de refugio: pediste refugio y esperas la respuesta.
@@ -70,11 +80,17 @@ q-host_status-refugee = Condición de refugiado
 q-host_status-none = Sin estatus
 q-host_status-unsure = No sé
 
-q-registered_by_cutoff = ¿Tu solicitud de refugio en este país quedó registrada el { $cutoff } o antes?
-    Cuenta la fecha en que pediste refugio, no la fecha en que llegaste.
+q-registered_by_cutoff = { $country ->
+        [costa_rica] ¿Tu solicitud de refugio en Costa Rica quedó registrada antes del { $cutoff }?
+            Cuenta la fecha en que pediste refugio, no la fecha en que llegaste. Si fue ese mismo día o después, responde "No".
+        [ecuador] ¿Tu solicitud de refugio en Ecuador quedó registrada el { $cutoff } o antes?
+            Cuenta la fecha en que pediste refugio, no la fecha en que llegaste.
+       *[other] ¿Tu solicitud de refugio en este país quedó registrada el { $cutoff } o antes?
+            Cuenta la fecha en que pediste refugio, no la fecha en que llegaste.
+    }
     .short = Refugio pedido a la fecha
 q-registered_by_cutoff-yes = Sí
-q-registered_by_cutoff-no = No, después
+q-registered_by_cutoff-no = No
 q-registered_by_cutoff-unsure = No sé
 
 q-other_citizenship = Las siguientes preguntas son sobre el parole CHNV: un proceso de EE. UU. para personas de Cuba, Haití, Nicaragua y Venezuela. El parole es un permiso para entrar y quedarte en EE. UU. por un tiempo limitado.
