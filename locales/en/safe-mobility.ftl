@@ -263,20 +263,23 @@ o-chnv_parole = Parole for people from Cuba, Haiti, Nicaragua and Venezuela (CHN
 o-chnv_parole-next = { $status ->
     [closed] This parole process (permission to enter and stay in the U.S. for a limited time) no longer takes cases. The U.S. government ended it with an official notice.
         The notice said parole given through it would end on 24 April 2025, unless the government decided otherwise in a person's case. Court cases were filed about it.
-        • If you or your family have this parole, talk to a free legal aid organisation.
-        • Be careful with anyone who offers to "reopen" the process or to find you a supporter for money. Use only uscis.gov.
-    [maybe] Something in your case is not clear yet. Check it before you act:
-        • If you answered "I don't know" about another nationality or residence: the sources do not say what counts as permanent residence (for example Colombia's PPT or a special category in Costa Rica).
-        • If you answered "I don't know" about a supporter, an entry without permission or a removal order: find out before you go on.
-        • The process may be paused or ending: check the official USCIS page.
-        A free legal aid organisation can help. Be careful with anyone who asks for money to be your supporter.
+        • If you or your family have this parole, a free legal aid organisation can check what options remain. UNHCR and IOM (the UN agencies for refugees and for migrants) also give free information.
+        • Be careful with anyone who offers to "reopen" the process or to find you a supporter for money. The official information is on uscis.gov.
+    [maybe] This process has no office you can call. Who can confirm it: the official USCIS page (button below) and a free legal aid organisation. UNHCR and IOM also give free information.
+        Check what is not clear in your case:
+        • If you answered "I don't know": find out (your supporter, an entry without permission or a removal order) before you go on.
+        • If you have a regular status where you live (such as Colombia's PPT), or don't know if you have residence elsewhere: the sources do not say what counts as permanent residence.
+        • If you are from Nicaragua or Venezuela and were stopped at sea after 27 April 2023: that rule was published for Cuba and Haiti; for you it is not confirmed.
+        • If your partner, mother or father is from Cuba, Haiti, Nicaragua or Venezuela: close family (partner, unmarried children under 21) of any nationality can be included. Your case depends on that person's case, and their supporter files a Form I-134A for each person.
+        • The process may be paused or ending: check the official page.
+        Be careful with anyone who asks for money to be your supporter.
    *[other] Parole is permission to enter and stay in the U.S. for a limited time (up to 2 years). You may be able to get it if:
         • a supporter in the U.S. with a legal status files Form I-134A for you online (a form a person in the U.S. fills in to support you). They do not have to be a relative;
         • you have a valid passport;
-        • after { $chnv_cutoff } you did not enter the U.S. irregularly, or Mexico or Panama without permission (with one exception: if you then left voluntarily once);
+        • you did not enter the U.S. irregularly, or Mexico or Panama without permission, after 19 October 2022 (Venezuelans) or 9 January 2023 (Cubans, Haitians, Nicaraguans). There is one exception: if you then left voluntarily once;
         • you pass security and health checks.
-        You do not apply yourself: your supporter starts the process on uscis.gov. If you are approved, you get a travel authorisation and pay for your own flight. Children under 18 travel with a parent or guardian.
-        Be careful with anyone who asks for money to be your supporter.
+        You do not apply yourself: your supporter starts the process on uscis.gov. If you are approved, you get a travel authorisation and pay for your own flight. Your partner and unmarried children under 21 can be included, even with another nationality; children under 18 travel with a parent or guardian.
+        Who can confirm it: the official USCIS page (button below) and a free legal aid organisation. Be careful with anyone who asks for money to be your supporter.
 }
 
 ## Family reunification parole

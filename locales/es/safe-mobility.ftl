@@ -264,20 +264,23 @@ o-chnv_parole = Parole para personas de Cuba, Haití, Nicaragua y Venezuela (CHN
 o-chnv_parole-next = { $status ->
     [closed] Este proceso de parole (un permiso para entrar y quedarte en EE. UU. por un tiempo limitado) ya no recibe casos. El gobierno de EE. UU. lo terminó con un aviso oficial.
         El aviso dijo que el parole dado por este proceso terminaría el 24 de abril de 2025, salvo que el gobierno decidiera otra cosa en el caso de una persona. Hubo demandas en los tribunales por esto.
-        • Si tú o tu familia tienen este parole, habla con una organización de ayuda legal gratuita.
-        • Cuidado con quien te ofrezca "reabrir" el proceso o conseguirte un patrocinador a cambio de dinero. Usa solo uscis.gov.
-    [maybe] Hay algo en tu caso que todavía no está claro. Revísalo antes de hacer cualquier trámite:
-        • Si respondiste "No sé" sobre otra nacionalidad o residencia: las fuentes no dicen qué cuenta como residencia permanente (por ejemplo, el PPT de Colombia o una categoría especial de Costa Rica).
-        • Si respondiste "No sé" sobre tu patrocinador, una entrada sin permiso o una orden de deportación: averígualo antes de seguir.
-        • El proceso puede estar pausado o por terminar: revisa la página oficial de USCIS.
-        Una organización de ayuda legal gratuita te puede orientar. Cuidado con quien te pida dinero para ser tu patrocinador.
+        • Si tú o tu familia tienen este parole, una organización de ayuda legal gratuita puede revisar qué opciones te quedan. ACNUR y la OIM (las agencias de la ONU para refugiados y para migrantes) también dan información gratis.
+        • Cuidado con quien te ofrezca "reabrir" el proceso o conseguirte un patrocinador a cambio de dinero. La información oficial está en uscis.gov.
+    [maybe] Este proceso no tiene una oficina a la que puedas llamar. Quienes pueden confirmarlo: la página oficial de USCIS (botón de abajo) y una organización de ayuda legal gratuita. ACNUR y la OIM también dan información gratis.
+        Revisa lo que no está claro en tu caso:
+        • Si respondiste "No sé": averigua ese dato (tu patrocinador, una entrada sin permiso o una orden de deportación) antes de seguir.
+        • Si tienes estatus regular en el país donde vives (como el PPT de Colombia), o no sabes si tienes residencia en otro país: las fuentes no dicen qué cuenta como residencia permanente.
+        • Si eres de Nicaragua o Venezuela y te detuvieron en el mar después del 27 de abril de 2023: esa regla se publicó para Cuba y Haití; para ti no está confirmada.
+        • Si tu pareja, o tu mamá o tu papá, es de Cuba, Haití, Nicaragua o Venezuela: la familia cercana (pareja e hijos solteros menores de 21 años) puede ir incluida, de cualquier nacionalidad. Tu caso depende del caso de esa persona, y su patrocinador llena un Formulario I-134A para cada persona.
+        • El proceso puede estar pausado o por terminar: revisa la página oficial.
+        Cuidado con quien te pida dinero para ser tu patrocinador.
    *[other] El parole es un permiso para entrar y quedarte en EE. UU. por un tiempo limitado (hasta 2 años). Podrías obtenerlo si:
         • una persona en EE. UU. con estatus legal llena en línea por ti el Formulario I-134A (un formulario que alguien en EE. UU. llena para apoyarte). No tiene que ser tu familiar;
         • tienes un pasaporte vigente;
-        • después del { $chnv_cutoff } no entraste a EE. UU. de forma irregular, ni a México o Panamá sin permiso (hay una excepción si luego saliste una vez de forma voluntaria);
+        • no entraste a EE. UU. de forma irregular, ni a México o Panamá sin permiso, después del 19 de octubre de 2022 (personas de Venezuela) o del 9 de enero de 2023 (de Cuba, Haití o Nicaragua). Hay una excepción si luego saliste una vez de forma voluntaria;
         • pasas los controles de seguridad y de salud.
-        La solicitud no la haces tú: tu patrocinador la inicia en uscis.gov. Si te aprueban, recibes una autorización para viajar y pagas tu vuelo. Los menores de 18 años viajan con su mamá, su papá o su tutor.
-        Cuidado con quien te pida dinero para ser tu patrocinador.
+        La solicitud no la haces tú: tu patrocinador la inicia en uscis.gov. Si te aprueban, recibes una autorización para viajar y pagas tu vuelo. Tu pareja y tus hijos solteros menores de 21 años pueden ir incluidos, aunque tengan otra nacionalidad; los menores de 18 años viajan con su mamá, su papá o su tutor.
+        Quienes pueden confirmarlo: la página oficial de USCIS (botón de abajo) y una organización de ayuda legal gratuita. Cuidado con quien te pida dinero para ser tu patrocinador.
 }
 
 ## Parole de reunificación familiar
