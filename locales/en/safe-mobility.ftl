@@ -152,6 +152,13 @@ q-canada_relative-yes = Yes
 q-canada_relative-no = No
 q-canada_relative-unsure = I don't know
 
+q-chnv_family = One last question, about CHNV parole: a U.S. process for people from Cuba, Haiti, Nicaragua and Venezuela. It can also include their close family, whatever their nationality.
+    Is your husband, wife or partner from Cuba, Haiti, Nicaragua or Venezuela?
+    If you are under 21 and not married: is your mother or father from one of those countries?
+    .short = Partner or parent from CHNV
+q-chnv_family-yes = Yes
+q-chnv_family-no = No
+
 ## Referral cards
 
 o-in_united_states = You are in the United States
@@ -266,12 +273,18 @@ o-chnv_parole-next = { $status ->
         • If you or your family have this parole, a free legal aid organisation can check what options remain. UNHCR and IOM (the UN agencies for refugees and for migrants) also give free information.
         • Be careful with anyone who offers to "reopen" the process or to find you a supporter for money. The official information is on uscis.gov.
     [maybe] This process has no office you can call. Who can confirm it: the official USCIS page (button below) and a free legal aid organisation. UNHCR and IOM also give free information.
-        Check what is not clear in your case:
-        • If you answered "I don't know": find out (your supporter, an entry without permission or a removal order) before you go on.
-        • If you have a regular status where you live (such as Colombia's PPT), or don't know if you have residence elsewhere: the sources do not say what counts as permanent residence.
-        • If you are from Nicaragua or Venezuela and were stopped at sea after 27 April 2023: that rule was published for Cuba and Haiti; for you it is not confirmed.
-        • If your partner, mother or father is from Cuba, Haiti, Nicaragua or Venezuela: close family (partner, unmarried children under 21) of any nationality can be included. Your case depends on that person's case, and their supporter files a Form I-134A for each person.
-        • The process may be paused or ending: check the official page.
+        { $chnv_role ->
+            [family] CHNV parole can include the close family of a person from Cuba, Haiti, Nicaragua or Venezuela, whatever their nationality: their partner and their unmarried children under 21.
+                • Your case depends on that person's case. They need a supporter in the U.S., who files a Form I-134A for each family member.
+                • The other conditions (passport, security and health checks) are checked for each person: see them on the official page.
+                • Until 5 January 2023 only the process for Venezuelans existed.
+                • The process may be paused or ending: check the official page.
+           *[other] Check what is not clear in your case:
+                • If you answered "I don't know": find out (your supporter, an entry without permission or a removal order) before you go on.
+                • If you have a regular status where you live (such as Colombia's PPT), or don't know if you have residence elsewhere: the sources do not say what counts as permanent residence.
+                • If you are from Nicaragua or Venezuela and were stopped at sea after 27 April 2023: that rule was published for Cuba and Haiti; for you it is not confirmed.
+                • The process may be paused or ending: check the official page.
+        }
         Be careful with anyone who asks for money to be your supporter.
    *[other] Parole is permission to enter and stay in the U.S. for a limited time (up to 2 years). You may be able to get it if:
         • a supporter in the U.S. with a legal status files Form I-134A for you online (a form a person in the U.S. fills in to support you). They do not have to be a relative;

@@ -153,6 +153,13 @@ q-canada_relative-yes = Sí
 q-canada_relative-no = No
 q-canada_relative-unsure = No sé
 
+q-chnv_family = Una última pregunta, sobre el parole CHNV: un proceso de EE. UU. para personas de Cuba, Haití, Nicaragua y Venezuela. Ese proceso también puede incluir a su familia cercana, sea cual sea su nacionalidad.
+    ¿Tu esposo o esposa, o tu pareja, es de Cuba, Haití, Nicaragua o Venezuela?
+    Si tienes menos de 21 años y no estás casado o casada: ¿tu mamá o tu papá es de uno de esos países?
+    .short = Pareja o padres de país CHNV
+q-chnv_family-yes = Sí
+q-chnv_family-no = No
+
 ## Tarjetas de orientación
 
 o-in_united_states = Estás en Estados Unidos
@@ -267,12 +274,18 @@ o-chnv_parole-next = { $status ->
         • Si tú o tu familia tienen este parole, una organización de ayuda legal gratuita puede revisar qué opciones te quedan. ACNUR y la OIM (las agencias de la ONU para refugiados y para migrantes) también dan información gratis.
         • Cuidado con quien te ofrezca "reabrir" el proceso o conseguirte un patrocinador a cambio de dinero. La información oficial está en uscis.gov.
     [maybe] Este proceso no tiene una oficina a la que puedas llamar. Quienes pueden confirmarlo: la página oficial de USCIS (botón de abajo) y una organización de ayuda legal gratuita. ACNUR y la OIM también dan información gratis.
-        Revisa lo que no está claro en tu caso:
-        • Si respondiste "No sé": averigua ese dato (tu patrocinador, una entrada sin permiso o una orden de deportación) antes de seguir.
-        • Si tienes estatus regular en el país donde vives (como el PPT de Colombia), o no sabes si tienes residencia en otro país: las fuentes no dicen qué cuenta como residencia permanente.
-        • Si eres de Nicaragua o Venezuela y te detuvieron en el mar después del 27 de abril de 2023: esa regla se publicó para Cuba y Haití; para ti no está confirmada.
-        • Si tu pareja, o tu mamá o tu papá, es de Cuba, Haití, Nicaragua o Venezuela: la familia cercana (pareja e hijos solteros menores de 21 años) puede ir incluida, de cualquier nacionalidad. Tu caso depende del caso de esa persona, y su patrocinador llena un Formulario I-134A para cada persona.
-        • El proceso puede estar pausado o por terminar: revisa la página oficial.
+        { $chnv_role ->
+            [family] El parole CHNV puede incluir a la familia cercana de una persona de Cuba, Haití, Nicaragua o Venezuela, sea cual sea su nacionalidad: su pareja y sus hijos solteros menores de 21 años.
+                • Tu caso depende del caso de esa persona. Necesita un patrocinador en EE. UU., que llena un Formulario I-134A para cada persona de la familia.
+                • Las demás condiciones (pasaporte, controles de seguridad y de salud) se revisan para cada persona: míralas en la página oficial.
+                • Hasta el 5 de enero de 2023 solo existía el proceso para personas de Venezuela.
+                • El proceso puede estar pausado o por terminar: revisa la página oficial.
+           *[other] Revisa lo que no está claro en tu caso:
+                • Si respondiste "No sé": averigua ese dato (tu patrocinador, una entrada sin permiso o una orden de deportación) antes de seguir.
+                • Si tienes estatus regular en el país donde vives (como el PPT de Colombia), o no sabes si tienes residencia en otro país: las fuentes no dicen qué cuenta como residencia permanente.
+                • Si eres de Nicaragua o Venezuela y te detuvieron en el mar después del 27 de abril de 2023: esa regla se publicó para Cuba y Haití; para ti no está confirmada.
+                • El proceso puede estar pausado o por terminar: revisa la página oficial.
+        }
         Cuidado con quien te pida dinero para ser tu patrocinador.
    *[other] El parole es un permiso para entrar y quedarte en EE. UU. por un tiempo limitado (hasta 2 años). Podrías obtenerlo si:
         • una persona en EE. UU. con estatus legal llena en línea por ti el Formulario I-134A (un formulario que alguien en EE. UU. llena para apoyarte). No tiene que ser tu familiar;
