@@ -8,6 +8,16 @@
 # `o-*-next` select on `$status`: `closed`, `maybe`, and the default (`open`, `upcoming`).
 # Keep each variant under about 900 characters, and write the default variants so that they
 # read well both before a programme opens and while it is open.
+#
+# The `maybe` status line (interface.ftl, not edited here) says "check with the office". The
+# Safe Mobility Offices have an office and a free line; CHNV parole, family reunification
+# parole, CBP One and Canada do not. So each `[maybe]` variant starts by saying who can
+# confirm it (the office, USCIS, the app, IRCC, UNHCR/IOM, free legal aid), and each default
+# variant says it too.
+#
+# Variables from the rules: `$country` (the id of the office's country; each language writes
+# the name), `$chnv_role` (`principal` or `family`: the CHNV card speaks to a person from
+# Cuba, Haiti, Nicaragua or Venezuela, or to a family member of another nationality).
 
 ## Questions
 
@@ -49,14 +59,24 @@ q-nationality-guatemala = Guatemalan
 q-nationality-honduras = Honduran
 q-nationality-other = Another nationality
 
-q-arrived_by_cutoff = Were you already in the country where you are now on { $cutoff }?
+q-arrived_by_cutoff = Were you already in { $country ->
+        [colombia] Colombia
+        [costa_rica] Costa Rica
+        [ecuador] Ecuador
+       *[other] the country where you are now
+    } on { $cutoff }?
     The Safe Mobility Office here only takes people who arrived on that date or before.
     .short = In the country by the date
 q-arrived_by_cutoff-yes = Yes, I was already here
 q-arrived_by_cutoff-no = No, I came later
 q-arrived_by_cutoff-unsure = I don't know
 
-q-host_status = What is your migration status in this country today?
+q-host_status = What is your migration status in { $country ->
+        [colombia] Colombia
+        [costa_rica] Costa Rica
+        [ecuador] Ecuador
+       *[other] this country
+    } today?
     • Regular status: you have a permit or visa to stay (in Colombia, for example, a PPT).
     • Regularization in process: you applied for such a permit and are waiting.
     • Asylum seeker: you asked for refugee status and are waiting for the answer.
@@ -69,11 +89,17 @@ q-host_status-refugee = Recognised refugee
 q-host_status-none = No status
 q-host_status-unsure = I don't know
 
-q-registered_by_cutoff = Was your asylum request registered in this country on or before { $cutoff }?
-    What counts is the date you asked for asylum (refugee status), not the date you arrived.
+q-registered_by_cutoff = { $country ->
+        [costa_rica] Was your asylum request in Costa Rica registered before { $cutoff }?
+            What counts is the date you asked for asylum (refugee status), not the date you arrived. If it was on that day or later, answer "No".
+        [ecuador] Was your asylum request in Ecuador registered on or before { $cutoff }?
+            What counts is the date you asked for asylum (refugee status), not the date you arrived.
+       *[other] Was your asylum request in this country registered on or before { $cutoff }?
+            What counts is the date you asked for asylum (refugee status), not the date you arrived.
+    }
     .short = Asylum request by the date
 q-registered_by_cutoff-yes = Yes
-q-registered_by_cutoff-no = No, later
+q-registered_by_cutoff-no = No
 q-registered_by_cutoff-unsure = I don't know
 
 q-other_citizenship = The next questions are about CHNV parole: a U.S. process for people from Cuba, Haiti, Nicaragua and Venezuela. Parole is permission to enter and stay in the U.S. for a limited time.
@@ -136,6 +162,13 @@ q-canada_relative-yes = Yes
 q-canada_relative-no = No
 q-canada_relative-unsure = I don't know
 
+q-chnv_family = One last question, about CHNV parole: a U.S. process for people from Cuba, Haiti, Nicaragua and Venezuela. It can also include their close family, whatever their nationality.
+    Is your husband, wife or partner from Cuba, Haiti, Nicaragua or Venezuela?
+    If you are under 21 and not married: is your mother or father from one of those countries?
+    .short = Partner or parent from CHNV
+q-chnv_family-yes = Yes
+q-chnv_family-no = No
+
 ## Referral cards
 
 o-in_united_states = You are in the United States
@@ -168,16 +201,16 @@ o-smo_colombia-next = { $status ->
         • UNHCR and IOM (the UN agencies for refugees and for migrants) give free information in Colombia.
         • Free legal aid organisations can look at your case.
         • Trust only official channels, such as movilidadsegura.org. Never pay anyone who promises a place or an appointment.
-    [maybe] Something in your case is not clear yet. Check it before you act:
+    [maybe] The office can confirm it: ask on its free line, { $hotline }, or through movilidadsegura.org. UNHCR, IOM and free legal aid organisations can also help.
+        Check what is not clear in your case before you act:
         • If you answered "I don't know": find out the date you arrived and your status in Colombia today. Your documents usually show them.
         • If you are an asylum seeker (with a safe-conduct, SC-2) or a recognised refugee: the sources do not say if this counts as "in regularization".
         • The office may stop taking new applications: check that it still does.
-        Ask the office on its free line, { $hotline }, or through movilidadsegura.org. A free legal aid organisation can also help.
    *[other] If you are from Cuba, Haiti or Venezuela and were in Colombia on or before { $cutoff }, you can ask for a free screening, even if you entered irregularly. When you apply, you need a regular status or to be in regularization, and to be 18 or older.
         • Apply only online, on the Colombia page of movilidadsegura.org. The form works only from Colombia and opens on set days: the site says when.
         • Add the family members who are with you.
         • Only UNHCR or IOM (UN agencies) will contact you, to give you an appointment. The office takes no walk-ins.
-        • Free line: { $hotline }.
+        • Questions about your case: the office's free line, { $hotline }, or a free legal aid organisation.
         • If you already applied, do not apply again.
         The office checks if you could go to the U.S. through the refugee programme or another legal pathway. Applying does not guarantee that you will travel.
 }
@@ -188,16 +221,16 @@ o-smo_costa_rica-next = { $status ->
         If your case was already referred, the official site says you will get information later. Keep your phone number and email up to date.
         Spain's work programme for Nicaraguan refugees in Costa Rica had no application form: UNHCR and IOM chose the people.
         What can still help: UNHCR and IOM (the UN agencies for refugees and for migrants) and free legal aid organisations. Trust only official channels. Never pay anyone who promises a place, a trip or an appointment.
-    [maybe] Something in your case is not clear yet. Check it before you act:
+    [maybe] The office can confirm it: ask on its free line, { $hotline }, or through movilidadsegura.org. UNHCR, IOM and free legal aid organisations can also help.
+        Check what is not clear in your case before you act:
         • If you answered "I don't know": find out the date you arrived and the date of your asylum request. Your documents usually show them.
-        • If you asked for asylum after { $cutoff }: Costa Rican officials said the request had to be made before that date. The U.S. statement only says "currently registered".
+        • If your asylum request was registered on { $cutoff } or later: Costa Rican officials said it had to be made before that date. The U.S. statement only says "currently registered".
         • If you are a recognised refugee: officials said refugees were not included. The U.S. statement does not say.
         • If you are Ecuadorian: the sources do not give the day Ecuadorians were added.
-        Ask the office on its free line, { $hotline }, or through movilidadsegura.org. A free legal aid organisation can also help.
-   *[other] If you are from Nicaragua or Venezuela, were in Costa Rica on { $cutoff } and your asylum request is registered, you can ask for a free screening. People who arrived after that date cannot.
+   *[other] If you are from Nicaragua or Venezuela, were in Costa Rica on { $cutoff } and your asylum request was registered before that date, you can ask for a free screening. People who arrived after that date cannot.
         • Ask for an appointment online at movilidadsegura.org. At first the office contacted people itself. You cannot ask in person at the office.
         • Only UNHCR or IOM (UN agencies) will contact you.
-        • Free line: { $hotline }.
+        • Questions about your case: the office's free line, { $hotline }, or a free legal aid organisation.
         The office checks pathways such as the U.S. refugee programme, parole (permission to enter the U.S. for a limited time), family reunification and temporary work. UNHCR and IOM also chose some Nicaraguan refugees for a work programme in Spain; that programme took no applications. Applying does not guarantee that you will travel.
 }
 
@@ -209,15 +242,15 @@ o-smo_ecuador-next = { $status ->
         • UNHCR and IOM (the UN agencies for refugees and for migrants) give free information in Ecuador.
         • Free legal aid organisations can look at your case.
         • Trust only official channels, such as movilidadsegura.org. Never pay anyone who promises a place or an appointment.
-    [maybe] Something in your case is not clear yet. Check it before you act:
+    [maybe] The office can confirm it: ask on its free line, { $hotline }, or through movilidadsegura.org. UNHCR, IOM and free legal aid organisations can also help.
+        Check what is not clear in your case before you act:
         • If you answered "I don't know": find out the date you arrived, your status in Ecuador today and when your asylum request was registered. Your documents usually show them.
         • If you already have a regular status (a visa, for example): the sources name people who applied to Ecuador's regularization process, not people who already hold a status.
         • The office may stop taking new applications: check that it still does.
-        Ask the office on its free line, { $hotline }, or through movilidadsegura.org. A free legal aid organisation can also help.
    *[other] If you are from Cuba, Haiti, Nicaragua, Venezuela or Colombia and were in Ecuador on or before { $cutoff }, you can ask for a free screening if you applied to Ecuador's regularization process, or if your asylum request was registered by that date (also if you are now a recognised refugee).
         • The office first contacted registered asylum seekers itself. Online requests at movilidadsegura.org: from 20 November 2023, on set days until the day's places run out. The site says when.
         • Only UNHCR or IOM (UN agencies) will contact you. The office works by appointment only.
-        • Free line: { $hotline }.
+        • Questions about your case: the office's free line, { $hotline }, or a free legal aid organisation.
         • If you already applied, do not apply again.
         The office checks legal pathways to the U.S., such as the refugee programme. Applying does not guarantee that you will travel.
 }
@@ -230,13 +263,13 @@ o-smo_guatemala-next = { $status ->
         • UNHCR and IOM (the UN agencies for refugees and for migrants) give free information.
         • Free legal aid organisations can look at your case.
         • Trust only official channels, such as movilidadsegura.org. Never pay anyone who promises a place, a work visa or an appointment.
-    [maybe] At first, people from El Salvador, Honduras and Nicaragua could apply too. But the sources do not say clearly from which country they could apply, and later only Guatemalans could.
-        Before you act, ask the office through movilidadsegura.org or, from Guatemala, on its free line 1 800 3000 203. A free legal aid organisation can also help.
+    [maybe] The office can confirm it: ask through movilidadsegura.org or, from Guatemala, on its free line 1 800 3000 203. UNHCR, IOM and free legal aid organisations can also help.
+        What is not clear: at first, people from El Salvador, Honduras and Nicaragua could apply too. But the sources do not say clearly from which country they could apply, and later only Guatemalans could. Check before you act.
    *[other] If you are Guatemalan, are in Guatemala and are 18 or older, you can ask for a free screening. You need a valid email and phone number.
         • Fill in the free form on the Guatemala page of movilidadsegura.org.
         • Appointments are at centres in cities such as Quetzaltenango, San Marcos and Huehuetenango.
         • Only UNHCR or IOM (UN agencies) will contact you.
-        • Free line: 1 800 3000 203.
+        • Questions about your case: the office's free line, 1 800 3000 203, or a free legal aid organisation.
         • Some of your data may be shared with the Government of Guatemala.
         The office checks pathways such as family reunification, temporary work visas and the refugee programme. Filling in the form does not guarantee approval.
 }
@@ -247,20 +280,29 @@ o-chnv_parole = Parole for people from Cuba, Haiti, Nicaragua and Venezuela (CHN
 o-chnv_parole-next = { $status ->
     [closed] This parole process (permission to enter and stay in the U.S. for a limited time) no longer takes cases. The U.S. government ended it with an official notice.
         The notice said parole given through it would end on 24 April 2025, unless the government decided otherwise in a person's case. Court cases were filed about it.
-        • If you or your family have this parole, talk to a free legal aid organisation.
-        • Be careful with anyone who offers to "reopen" the process or to find you a supporter for money. Use only uscis.gov.
-    [maybe] Something in your case is not clear yet. Check it before you act:
-        • If you answered "I don't know" about another nationality or residence: the sources do not say what counts as permanent residence (for example Colombia's PPT or a special category in Costa Rica).
-        • If you answered "I don't know" about a supporter, an entry without permission or a removal order: find out before you go on.
-        • The process may be paused or ending: check the official USCIS page.
-        A free legal aid organisation can help. Be careful with anyone who asks for money to be your supporter.
+        • If you or your family have this parole, a free legal aid organisation can check what options remain. UNHCR and IOM (the UN agencies for refugees and for migrants) also give free information.
+        • Be careful with anyone who offers to "reopen" the process or to find you a supporter for money. The official information is on uscis.gov.
+    [maybe] This process has no office you can call. Who can confirm it: the official USCIS page (button below) and a free legal aid organisation. UNHCR and IOM also give free information.
+        { $chnv_role ->
+            [family] CHNV parole can include the close family of a person from Cuba, Haiti, Nicaragua or Venezuela, whatever their nationality: their partner and their unmarried children under 21.
+                • Your case depends on that person's case. They need a supporter in the U.S., who files a Form I-134A for each family member.
+                • The other conditions (passport, security and health checks) are checked for each person: see them on the official page.
+                • Until 5 January 2023 only the process for Venezuelans existed.
+                • The process may be paused or ending: check the official page.
+           *[other] Check what is not clear in your case:
+                • If you answered "I don't know": find out (your supporter, an entry without permission or a removal order) before you go on.
+                • If you have a regular status where you live (such as Colombia's PPT), or don't know if you have residence elsewhere: the sources do not say what counts as permanent residence.
+                • If you are from Nicaragua or Venezuela and were stopped at sea after 27 April 2023: that rule was published for Cuba and Haiti; for you it is not confirmed.
+                • The process may be paused or ending: check the official page.
+        }
+        Be careful with anyone who asks for money to be your supporter.
    *[other] Parole is permission to enter and stay in the U.S. for a limited time (up to 2 years). You may be able to get it if:
         • a supporter in the U.S. with a legal status files Form I-134A for you online (a form a person in the U.S. fills in to support you). They do not have to be a relative;
         • you have a valid passport;
-        • after { $chnv_cutoff } you did not enter the U.S. irregularly, or Mexico or Panama without permission (with one exception: if you then left voluntarily once);
+        • you did not enter the U.S. irregularly, or Mexico or Panama without permission, after 19 October 2022 (Venezuelans) or 9 January 2023 (Cubans, Haitians, Nicaraguans). There is one exception: if you then left voluntarily once;
         • you pass security and health checks.
-        You do not apply yourself: your supporter starts the process on uscis.gov. If you are approved, you get a travel authorisation and pay for your own flight. Children under 18 travel with a parent or guardian.
-        Be careful with anyone who asks for money to be your supporter.
+        You do not apply yourself: your supporter starts the process on uscis.gov. If you are approved, you get a travel authorisation and pay for your own flight. Your partner and unmarried children under 21 can be included, even with another nationality; children under 18 travel with a parent or guardian.
+        Who can confirm it: the official USCIS page (button below) and a free legal aid organisation. Be careful with anyone who asks for money to be your supporter.
 }
 
 ## Family reunification parole
@@ -269,39 +311,48 @@ o-family_reunification_parole = U.S. family reunification parole
 o-family_reunification_parole-next = { $status ->
     [closed] This process no longer takes cases: the U.S. ended all family reunification parole processes with an official notice.
         The notice said that parole still valid on 14 January 2026 would end that day, unless the person had filed an application for permanent residence (Form I-485) by { $closes } and it was still pending, or the government decided otherwise in the case.
-        • If a relative filed Form I-130 for you (a petition a U.S. citizen or permanent resident relative files for you), ask a free legal aid organisation what options remain.
+        • If a relative filed Form I-130 for you (a petition a U.S. citizen or permanent resident relative files for you), ask a free legal aid organisation what options remain. UNHCR and IOM also give free information.
         • Use only uscis.gov. Never pay anyone who promises an invitation.
-    [maybe] Something in your case is not clear yet. Check it before you act:
+    [maybe] This process has no office you can call. Who can confirm it: your relative in the U.S. (the invitation goes to them), the official USCIS page (button below) and a free legal aid organisation.
+        Check what is not clear in your case:
         • If your relative's Form I-130 was approved but they got no invitation: only people whose relative was invited by the U.S. National Visa Center (NVC) can use this process. Nobody can ask for an invitation.
         • If you answered "I don't know": ask your relative if they filed Form I-130 for you, if it was approved, and if the NVC invited them.
-        A free legal aid organisation can help you check. Never pay anyone who promises an invitation.
+        • If you are from Cuba or Haiti: until 10 August 2023 you had to be in Cuba or Haiti. For Haiti, only petitions approved by 18 December 2014 counted then.
+        • If you are from Ecuador: the sources give two start dates, 16 and 17 November 2023.
+        • The process may be ending: check the official page.
+        Never pay anyone who promises an invitation.
    *[other] This process is by invitation only:
         • Your relative, a U.S. citizen or permanent resident, filed Form I-130 for you (the family petition so that you can immigrate), and it was approved.
         • The U.S. National Visa Center (NVC) sends them an invitation.
         • Only then does your relative fill in Form I-134A online (a form a person in the U.S. fills in to support you).
         • You must be outside the U.S. and pass security and medical checks.
         If approved, you could travel to the U.S. with parole (permission to stay for a limited time, up to 3 years), and you could ask for a work permit.
-        Nobody can sell you an invitation.
+        Who can confirm it: the official USCIS page (button below) and a free legal aid organisation. Nobody can sell you an invitation.
 }
 
 ## CBP One
 
 o-cbp_one = CBP One appointment at the U.S. border
+
+-clp-warning = Careful: under a U.S. rule (11 May 2023 to 11 May 2025), people who cross the border without permission and without an appointment, after passing through another country, are presumed unable to get asylum, with some exceptions.
 o-cbp_one-next = { $status ->
     [closed] The U.S. removed appointments from the CBP One app and cancelled the appointments people had. The app no longer gives border appointments.
         CBP Home, a later app, is for people who want to leave the U.S., not for appointments.
         • Anyone who sells you an appointment is scamming you.
+        • { -clp-warning }
         • For free help, ask UNHCR, IOM (the UN agencies for refugees and for migrants) or a free legal aid organisation.
-    [maybe] Check where you are before you act:
+    [maybe] This app has no office you can call: the app itself checks your location when you ask for an appointment. Who can guide you: the official CBP One page (button below), UNHCR, IOM and free legal aid organisations.
+        Check where you are before you act:
         • The app works in central and northern Mexico, north of the 19th parallel (about Mexico City and further north).
         • From 23 August 2024 it also works in Chiapas and Tabasco, but not in other southern states such as Oaxaca or Guerrero.
-        • If you don't know: the app checks your location when you ask for an appointment.
-        See the official CBP One page. Appointments are free.
+        { -clp-warning }
+        Appointments are free.
    *[other] CBP One is the free official app of U.S. Customs and Border Protection (CBP). If you have no documents to enter the U.S. and are in central or northern Mexico, you can ask in the app for an appointment at one of eight border crossings: Brownsville, Eagle Pass, Hidalgo, Laredo and El Paso (Texas), Nogales (Arizona), Calexico and San Ysidro (California).
         • Add the family members who travel with you.
         • If you get an appointment, confirm it in the app in time. The app checks where you are and takes a photo of you.
         • Appointments are free. Nobody can sell you one.
-        An appointment is not a visa: at the border, U.S. officers decide.
+        { -clp-warning }
+        An appointment is not a visa: at the border, U.S. officers decide. Who can guide you: the official CBP One page (button below), UNHCR, IOM and free legal aid organisations.
 }
 
 ## Canada
@@ -312,16 +363,16 @@ o-canada_family_pathway-next = { $status ->
         • If you applied, check your application on the official Government of Canada (IRCC) site.
         • Never pay anyone who promises you a place: people applied directly on the IRCC portal.
         • For free help, ask UNHCR, IOM or a free legal aid organisation.
-    [maybe] Something in your case is not clear yet. Check it before you act:
+    [maybe] This pathway has no office you can call. Who can confirm it: the Government of Canada, on the official IRCC site (button below). A free legal aid organisation can also help.
+        Check what is not clear in your case:
         • If you live outside Central or South America, Mexico and the Caribbean: the pathway is only for people living in those regions.
         • If you answered "I don't know": the relative must be a Canadian citizen or permanent resident, must be your child, grandchild, spouse or partner, parent, grandparent, brother or sister, and must agree to support you for one year.
-        Check on the official IRCC site. A free legal aid organisation can also help.
    *[other] Canada offers permanent residence (the right to live in Canada for good) to Colombians, Haitians and Venezuelans who live in Central or South America, Mexico or the Caribbean and have a close relative in Canada.
         • The relative is a Canadian citizen or permanent resident, and you are their child, grandchild, spouse or partner, parent, grandparent, brother or sister.
         • They agree to support you for one year and sign a sworn statement.
         • You must plan to live outside Quebec.
         • You apply online, on the portal of Immigration, Refugees and Citizenship Canada (IRCC). Places are limited.
-        The sources do not mention a Safe Mobility referral for this.
+        The sources do not mention a Safe Mobility referral for this. Who can confirm it: the Government of Canada (IRCC), on its official site. A free legal aid organisation can also help.
 }
 
 ## Links

@@ -9,6 +9,17 @@
 # Los `o-*-next` eligen según `$status`: `closed`, `maybe` y la variante por defecto (`open`,
 # `upcoming`). Cada variante, en menos de unos 900 caracteres; las variantes por defecto deben
 # leerse bien tanto antes de que abra un programa como mientras está abierto.
+#
+# La línea de estado `maybe` (interface.ftl, que no se toca aquí) dice "confírmalo con la
+# oficina". Las Oficinas de Movilidad Segura tienen oficina y línea gratuita; el parole CHNV, la
+# reunificación familiar, CBP One y Canadá no. Por eso cada variante `[maybe]` empieza diciendo
+# quién puede confirmarlo (la oficina, USCIS, la app, IRCC, ACNUR/OIM, ayuda legal gratuita), y
+# cada variante por defecto también lo dice.
+#
+# Variables de las reglas: `$country` (id del país de la oficina; cada idioma escribe el
+# nombre), `$chnv_role` (`principal` o `family`: la tarjeta CHNV habla a una persona de Cuba,
+# Haití, Nicaragua o Venezuela, o a un familiar de otra nacionalidad).
+# Tuteo en todos los textos.
 
 ## Preguntas
 
@@ -50,14 +61,24 @@ q-nationality-guatemala = Guatemalteca
 q-nationality-honduras = Hondureña
 q-nationality-other = Otra nacionalidad
 
-q-arrived_by_cutoff = ¿Ya estabas en el país donde estás ahora el { $cutoff }?
+q-arrived_by_cutoff = ¿Ya estabas en { $country ->
+        [colombia] Colombia
+        [costa_rica] Costa Rica
+        [ecuador] Ecuador
+       *[other] el país donde estás ahora
+    } el { $cutoff }?
     La Oficina de Movilidad Segura de este país solo atiende a quienes llegaron ese día o antes.
     .short = En el país a la fecha
 q-arrived_by_cutoff-yes = Sí, ya estaba aquí
 q-arrived_by_cutoff-no = No, llegué después
 q-arrived_by_cutoff-unsure = No sé
 
-q-host_status = ¿Cuál es tu situación migratoria hoy en este país?
+q-host_status = ¿Cuál es tu situación migratoria hoy en { $country ->
+        [colombia] Colombia
+        [costa_rica] Costa Rica
+        [ecuador] Ecuador
+       *[other] este país
+    }?
     • Estatus regular: tienes un permiso o una visa para quedarte (en Colombia, por ejemplo, el PPT).
     • En proceso de regularización: pediste ese permiso y esperas la respuesta.
     • Solicitante de refugio: pediste refugio y esperas la respuesta.
@@ -70,11 +91,17 @@ q-host_status-refugee = Condición de refugiado
 q-host_status-none = Sin estatus
 q-host_status-unsure = No sé
 
-q-registered_by_cutoff = ¿Tu solicitud de refugio en este país quedó registrada el { $cutoff } o antes?
-    Cuenta la fecha en que pediste refugio, no la fecha en que llegaste.
+q-registered_by_cutoff = { $country ->
+        [costa_rica] ¿Tu solicitud de refugio en Costa Rica quedó registrada antes del { $cutoff }?
+            Cuenta la fecha en que pediste refugio, no la fecha en que llegaste. Si fue ese mismo día o después, responde "No".
+        [ecuador] ¿Tu solicitud de refugio en Ecuador quedó registrada el { $cutoff } o antes?
+            Cuenta la fecha en que pediste refugio, no la fecha en que llegaste.
+       *[other] ¿Tu solicitud de refugio en este país quedó registrada el { $cutoff } o antes?
+            Cuenta la fecha en que pediste refugio, no la fecha en que llegaste.
+    }
     .short = Refugio pedido a la fecha
 q-registered_by_cutoff-yes = Sí
-q-registered_by_cutoff-no = No, después
+q-registered_by_cutoff-no = No
 q-registered_by_cutoff-unsure = No sé
 
 q-other_citizenship = Las siguientes preguntas son sobre el parole CHNV: un proceso de EE. UU. para personas de Cuba, Haití, Nicaragua y Venezuela. El parole es un permiso para entrar y quedarte en EE. UU. por un tiempo limitado.
@@ -137,6 +164,13 @@ q-canada_relative-yes = Sí
 q-canada_relative-no = No
 q-canada_relative-unsure = No sé
 
+q-chnv_family = Una última pregunta, sobre el parole CHNV: un proceso de EE. UU. para personas de Cuba, Haití, Nicaragua y Venezuela. Ese proceso también puede incluir a su familia cercana, sea cual sea su nacionalidad.
+    ¿Tu esposo o esposa, o tu pareja, es de Cuba, Haití, Nicaragua o Venezuela?
+    Si tienes menos de 21 años y no estás casado o casada: ¿tu mamá o tu papá es de uno de esos países?
+    .short = Pareja o padres de país CHNV
+q-chnv_family-yes = Sí
+q-chnv_family-no = No
+
 ## Tarjetas de orientación
 
 o-in_united_states = Estás en Estados Unidos
@@ -169,16 +203,16 @@ o-smo_colombia-next = { $status ->
         • ACNUR y la OIM (las agencias de la ONU para refugiados y para migrantes) dan información gratuita en Colombia.
         • Las organizaciones de ayuda legal gratuita pueden revisar tu caso.
         • Confía solo en canales oficiales, como movilidadsegura.org. Nunca le pagues a nadie que te prometa un cupo o una cita.
-    [maybe] Hay algo en tu caso que todavía no está claro. Revísalo antes de hacer cualquier trámite:
+    [maybe] Quien puede confirmarlo es la oficina: pregunta en su línea gratuita, { $hotline }, o en movilidadsegura.org. ACNUR, la OIM y las organizaciones de ayuda legal gratuita también te pueden orientar.
+        Revisa lo que no está claro en tu caso antes de hacer cualquier trámite:
         • Si respondiste "No sé": averigua la fecha en que llegaste y tu situación migratoria hoy en Colombia. Tus documentos suelen decirlo.
         • Si eres solicitante de refugio (con salvoconducto SC-2) o ya tienes la condición de refugiado: las fuentes no dicen si eso cuenta como "en proceso de regularización".
         • La oficina puede dejar de recibir solicitudes nuevas: confirma que todavía las recibe.
-        Pregunta en la línea gratuita de la oficina, { $hotline }, o en movilidadsegura.org. Una organización de ayuda legal gratuita también te puede orientar.
    *[other] Si eres de Cuba, Haití o Venezuela y estabas en Colombia el { $cutoff } o antes, puedes pedir una evaluación gratuita, aunque hayas entrado de forma irregular. Al momento de pedirla necesitas tener estatus regular o estar en proceso de regularización, y tener 18 años o más.
         • Se pide solo en línea, en la página de Colombia de movilidadsegura.org. El formulario funciona solo desde Colombia y abre ciertos días: el sitio dice cuándo.
         • Incluye a los familiares que están contigo.
         • Solo ACNUR o la OIM (agencias de la ONU) te contactarán para darte una cita. La oficina no atiende sin cita.
-        • Línea gratuita: { $hotline }.
+        • Para dudas sobre tu caso: la línea gratuita de la oficina, { $hotline }, o una organización de ayuda legal gratuita.
         • Si ya enviaste tu solicitud, no la envíes otra vez.
         La oficina revisa si podrías ir a EE. UU. con el programa de refugiados o por otra vía legal. Pedir la evaluación no garantiza que vayas a viajar.
 }
@@ -189,16 +223,16 @@ o-smo_costa_rica-next = { $status ->
         Si tu caso ya fue referido, el sitio oficial dice que recibirás información más adelante. Mantén al día tu teléfono y tu correo.
         El programa de trabajo en España para personas refugiadas nicaragüenses en Costa Rica no tenía formulario: ACNUR y la OIM elegían a las personas.
         Lo que todavía te puede ayudar: ACNUR, la OIM (las agencias de la ONU para refugiados y para migrantes) y las organizaciones de ayuda legal gratuita. Confía solo en canales oficiales. Nunca le pagues a nadie que te prometa un cupo, un viaje o una cita.
-    [maybe] Hay algo en tu caso que todavía no está claro. Revísalo antes de hacer cualquier trámite:
+    [maybe] Quien puede confirmarlo es la oficina: pregunta en su línea gratuita, { $hotline }, o en movilidadsegura.org. ACNUR, la OIM y las organizaciones de ayuda legal gratuita también te pueden orientar.
+        Revisa lo que no está claro en tu caso antes de hacer cualquier trámite:
         • Si respondiste "No sé": averigua la fecha en que llegaste y la fecha de tu solicitud de refugio. Tus documentos suelen decirlo.
-        • Si pediste refugio después del { $cutoff }: funcionarios de Costa Rica dijeron que la solicitud debía ser anterior a esa fecha. El comunicado de EE. UU. solo dice "registrados actualmente".
+        • Si tu solicitud de refugio quedó registrada el { $cutoff } o después: funcionarios de Costa Rica dijeron que debía ser anterior a esa fecha. El comunicado de EE. UU. solo dice "registrados actualmente".
         • Si ya tienes la condición de refugiado: los funcionarios dijeron que no se incluía a personas refugiadas. El comunicado de EE. UU. no lo dice.
         • Si eres de Ecuador: las fuentes no dan el día en que se sumó a las personas ecuatorianas.
-        Pregunta en la línea gratuita de la oficina, { $hotline }, o en movilidadsegura.org. Una organización de ayuda legal gratuita también te puede orientar.
-   *[other] Si eres de Nicaragua o Venezuela, estabas en Costa Rica el { $cutoff } y tu solicitud de refugio está registrada, puedes pedir una evaluación gratuita. Quienes llegaron después de esa fecha no pueden.
+   *[other] Si eres de Nicaragua o Venezuela, estabas en Costa Rica el { $cutoff } y tu solicitud de refugio quedó registrada antes de esa fecha, puedes pedir una evaluación gratuita. Quienes llegaron después de esa fecha no pueden.
         • Pide una cita en línea en movilidadsegura.org. Al principio, la oficina contactaba ella misma a las personas. No se puede pedir en persona en la oficina.
         • Solo ACNUR o la OIM (agencias de la ONU) te contactarán.
-        • Línea gratuita: { $hotline }.
+        • Para dudas sobre tu caso: la línea gratuita de la oficina, { $hotline }, o una organización de ayuda legal gratuita.
         La oficina revisa caminos como el programa de refugiados de EE. UU., el parole (un permiso para entrar a EE. UU. por un tiempo limitado), la reunificación familiar y el trabajo temporal. ACNUR y la OIM también eligieron a algunas personas refugiadas nicaragüenses para un programa de trabajo en España; ese programa no recibía solicitudes. Pedir la evaluación no garantiza que vayas a viajar.
 }
 
@@ -210,15 +244,15 @@ o-smo_ecuador-next = { $status ->
         • ACNUR y la OIM (las agencias de la ONU para refugiados y para migrantes) dan información gratuita en Ecuador.
         • Las organizaciones de ayuda legal gratuita pueden revisar tu caso.
         • Confía solo en canales oficiales, como movilidadsegura.org. Nunca le pagues a nadie que te prometa un cupo o una cita.
-    [maybe] Hay algo en tu caso que todavía no está claro. Revísalo antes de hacer cualquier trámite:
+    [maybe] Quien puede confirmarlo es la oficina: pregunta en su línea gratuita, { $hotline }, o en movilidadsegura.org. ACNUR, la OIM y las organizaciones de ayuda legal gratuita también te pueden orientar.
+        Revisa lo que no está claro en tu caso antes de hacer cualquier trámite:
         • Si respondiste "No sé": averigua la fecha en que llegaste, tu situación migratoria hoy en Ecuador y cuándo se registró tu solicitud de refugio. Tus documentos suelen decirlo.
         • Si ya tienes estatus regular (una visa, por ejemplo): las fuentes hablan de quienes pidieron la regularización en Ecuador, no de quienes ya tienen un estatus.
         • La oficina puede dejar de recibir solicitudes nuevas: confirma que todavía las recibe.
-        Pregunta en la línea gratuita de la oficina, { $hotline }, o en movilidadsegura.org. Una organización de ayuda legal gratuita también te puede orientar.
    *[other] Si eres de Cuba, Haití, Nicaragua, Venezuela o Colombia y estabas en Ecuador el { $cutoff } o antes, puedes pedir una evaluación gratuita si pediste la regularización en Ecuador, o si tu solicitud de refugio quedó registrada hasta esa fecha (también si ya tienes la condición de refugiado).
         • Primero, la oficina contactó ella misma a solicitantes de refugio registrados. Solicitudes en línea en movilidadsegura.org: desde el 20 de noviembre de 2023, ciertos días hasta que se acaban los cupos del día. El sitio dice cuándo.
         • Solo ACNUR o la OIM (agencias de la ONU) te contactarán. La oficina atiende solo con cita.
-        • Línea gratuita: { $hotline }.
+        • Para dudas sobre tu caso: la línea gratuita de la oficina, { $hotline }, o una organización de ayuda legal gratuita.
         • Si ya enviaste tu solicitud, no la envíes otra vez.
         La oficina revisa caminos legales a EE. UU., como el programa de refugiados. Pedir la evaluación no garantiza que vayas a viajar.
 }
@@ -231,13 +265,13 @@ o-smo_guatemala-next = { $status ->
         • ACNUR y la OIM (las agencias de la ONU para refugiados y para migrantes) dan información gratuita.
         • Las organizaciones de ayuda legal gratuita pueden revisar tu caso.
         • Confía solo en canales oficiales, como movilidadsegura.org. Nunca le pagues a nadie que te prometa un cupo, una visa de trabajo o una cita.
-    [maybe] Al principio, personas de El Salvador, Honduras y Nicaragua también podían aplicar. Pero las fuentes no dicen con claridad desde qué país, y después solo podían aplicar personas guatemaltecas.
-        Antes de hacer cualquier trámite, pregunta a la oficina en movilidadsegura.org o, desde Guatemala, en su línea gratuita 1 800 3000 203. Una organización de ayuda legal gratuita también te puede orientar.
+    [maybe] Quien puede confirmarlo es la oficina: pregunta en movilidadsegura.org o, desde Guatemala, en su línea gratuita 1 800 3000 203. ACNUR, la OIM y las organizaciones de ayuda legal gratuita también te pueden orientar.
+        Lo que no está claro: al principio, personas de El Salvador, Honduras y Nicaragua también podían aplicar. Pero las fuentes no dicen con claridad desde qué país, y después solo podían aplicar personas guatemaltecas. Confírmalo antes de hacer cualquier trámite.
    *[other] Si tienes nacionalidad guatemalteca, estás en Guatemala y tienes 18 años o más, puedes pedir una evaluación gratuita. Necesitas un correo y un teléfono que funcionen.
         • Llena el formulario gratuito en la página de Guatemala de movilidadsegura.org.
         • Las citas son en centros de ciudades como Quetzaltenango, San Marcos y Huehuetenango.
         • Solo ACNUR o la OIM (agencias de la ONU) te contactarán.
-        • Línea gratuita: 1 800 3000 203.
+        • Para dudas sobre tu caso: la línea gratuita de la oficina, 1 800 3000 203, o una organización de ayuda legal gratuita.
         • Algunos de tus datos pueden compartirse con el Gobierno de Guatemala.
         La oficina revisa caminos como la reunificación familiar, las visas de trabajo temporal y el programa de refugiados. Llenar el formulario no garantiza que te aprueben.
 }
@@ -248,20 +282,29 @@ o-chnv_parole = Parole para personas de Cuba, Haití, Nicaragua y Venezuela (CHN
 o-chnv_parole-next = { $status ->
     [closed] Este proceso de parole (un permiso para entrar y quedarte en EE. UU. por un tiempo limitado) ya no recibe casos. El gobierno de EE. UU. lo terminó con un aviso oficial.
         El aviso dijo que el parole dado por este proceso terminaría el 24 de abril de 2025, salvo que el gobierno decidiera otra cosa en el caso de una persona. Hubo demandas en los tribunales por esto.
-        • Si tú o tu familia tienen este parole, habla con una organización de ayuda legal gratuita.
-        • Cuidado con quien te ofrezca "reabrir" el proceso o conseguirte un patrocinador a cambio de dinero. Usa solo uscis.gov.
-    [maybe] Hay algo en tu caso que todavía no está claro. Revísalo antes de hacer cualquier trámite:
-        • Si respondiste "No sé" sobre otra nacionalidad o residencia: las fuentes no dicen qué cuenta como residencia permanente (por ejemplo, el PPT de Colombia o una categoría especial de Costa Rica).
-        • Si respondiste "No sé" sobre tu patrocinador, una entrada sin permiso o una orden de deportación: averígualo antes de seguir.
-        • El proceso puede estar pausado o por terminar: revisa la página oficial de USCIS.
-        Una organización de ayuda legal gratuita te puede orientar. Cuidado con quien te pida dinero para ser tu patrocinador.
+        • Si tú o tu familia tienen este parole, una organización de ayuda legal gratuita puede revisar qué opciones te quedan. ACNUR y la OIM (las agencias de la ONU para refugiados y para migrantes) también dan información gratis.
+        • Cuidado con quien te ofrezca "reabrir" el proceso o conseguirte un patrocinador a cambio de dinero. La información oficial está en uscis.gov.
+    [maybe] Este proceso no tiene una oficina a la que puedas llamar. Quienes pueden confirmarlo: la página oficial de USCIS (botón de abajo) y una organización de ayuda legal gratuita. ACNUR y la OIM también dan información gratis.
+        { $chnv_role ->
+            [family] El parole CHNV puede incluir a la familia cercana de una persona de Cuba, Haití, Nicaragua o Venezuela, sea cual sea su nacionalidad: su pareja y sus hijos solteros menores de 21 años.
+                • Tu caso depende del caso de esa persona. Necesita un patrocinador en EE. UU., que llena un Formulario I-134A para cada persona de la familia.
+                • Las demás condiciones (pasaporte, controles de seguridad y de salud) se revisan para cada persona: míralas en la página oficial.
+                • Hasta el 5 de enero de 2023 solo existía el proceso para personas de Venezuela.
+                • El proceso puede estar pausado o por terminar: revisa la página oficial.
+           *[other] Revisa lo que no está claro en tu caso:
+                • Si respondiste "No sé": averigua ese dato (tu patrocinador, una entrada sin permiso o una orden de deportación) antes de seguir.
+                • Si tienes estatus regular en el país donde vives (como el PPT de Colombia), o no sabes si tienes residencia en otro país: las fuentes no dicen qué cuenta como residencia permanente.
+                • Si eres de Nicaragua o Venezuela y te detuvieron en el mar después del 27 de abril de 2023: esa regla se publicó para Cuba y Haití; para ti no está confirmada.
+                • El proceso puede estar pausado o por terminar: revisa la página oficial.
+        }
+        Cuidado con quien te pida dinero para ser tu patrocinador.
    *[other] El parole es un permiso para entrar y quedarte en EE. UU. por un tiempo limitado (hasta 2 años). Podrías obtenerlo si:
         • una persona en EE. UU. con estatus legal llena en línea por ti el Formulario I-134A (un formulario que alguien en EE. UU. llena para apoyarte). No tiene que ser tu familiar;
         • tienes un pasaporte vigente;
-        • después del { $chnv_cutoff } no entraste a EE. UU. de forma irregular, ni a México o Panamá sin permiso (hay una excepción si luego saliste una vez de forma voluntaria);
+        • no entraste a EE. UU. de forma irregular, ni a México o Panamá sin permiso, después del 19 de octubre de 2022 (personas de Venezuela) o del 9 de enero de 2023 (de Cuba, Haití o Nicaragua). Hay una excepción si luego saliste una vez de forma voluntaria;
         • pasas los controles de seguridad y de salud.
-        La solicitud no la haces tú: tu patrocinador la inicia en uscis.gov. Si te aprueban, recibes una autorización para viajar y pagas tu vuelo. Los menores de 18 años viajan con su mamá, su papá o su tutor.
-        Cuidado con quien te pida dinero para ser tu patrocinador.
+        La solicitud no la haces tú: tu patrocinador la inicia en uscis.gov. Si te aprueban, recibes una autorización para viajar y pagas tu vuelo. Tu pareja y tus hijos solteros menores de 21 años pueden ir incluidos, aunque tengan otra nacionalidad; los menores de 18 años viajan con su mamá, su papá o su tutor.
+        Quienes pueden confirmarlo: la página oficial de USCIS (botón de abajo) y una organización de ayuda legal gratuita. Cuidado con quien te pida dinero para ser tu patrocinador.
 }
 
 ## Parole de reunificación familiar
@@ -270,39 +313,48 @@ o-family_reunification_parole = Parole de reunificación familiar (EE. UU.)
 o-family_reunification_parole-next = { $status ->
     [closed] Este proceso ya no recibe casos: EE. UU. terminó con un aviso oficial todos los procesos de parole de reunificación familiar.
         El aviso dijo que el parole que siguiera vigente el 14 de enero de 2026 terminaría ese día, salvo que la persona hubiera presentado una solicitud de residencia permanente (Formulario I-485) a más tardar el { $closes } y siguiera pendiente, o que el gobierno decidiera otra cosa en su caso.
-        • Si un familiar presentó el Formulario I-130 por ti (una petición que un familiar ciudadano o residente permanente de EE. UU. presenta por ti), pregunta a una organización de ayuda legal gratuita qué opciones quedan.
+        • Si un familiar presentó el Formulario I-130 por ti (una petición que un familiar ciudadano o residente permanente de EE. UU. presenta por ti), pregunta a una organización de ayuda legal gratuita qué opciones quedan. ACNUR y la OIM también dan información gratis.
         • Usa solo uscis.gov. Nunca le pagues a nadie que te prometa una invitación.
-    [maybe] Hay algo en tu caso que todavía no está claro. Revísalo antes de hacer cualquier trámite:
+    [maybe] Este proceso no tiene una oficina a la que puedas llamar. Quienes pueden confirmarlo: tu familiar en EE. UU. (la invitación le llega a esa persona), la página oficial de USCIS (botón de abajo) y una organización de ayuda legal gratuita.
+        Revisa lo que no está claro en tu caso:
         • Si el Formulario I-130 de tu familiar fue aprobado pero no le llegó invitación: solo pueden usar este proceso las personas cuyo familiar recibió una invitación del Centro Nacional de Visas de EE. UU. (NVC). Nadie puede pedir una invitación.
         • Si respondiste "No sé": pregúntale a tu familiar si presentó el Formulario I-130 por ti, si se lo aprobaron y si el NVC lo invitó.
-        Una organización de ayuda legal gratuita te puede ayudar a revisarlo. Nunca le pagues a nadie que te prometa una invitación.
+        • Si eres de Cuba o Haití: hasta el 10 de agosto de 2023 había que estar en Cuba o en Haití. Para Haití, además, solo contaban las peticiones aprobadas hasta el 18 de diciembre de 2014.
+        • Si eres de Ecuador: las fuentes dan dos fechas de inicio, el 16 y el 17 de noviembre de 2023.
+        • El proceso puede estar por terminar: revisa la página oficial.
+        Nunca le pagues a nadie que te prometa una invitación.
    *[other] Este proceso es solo por invitación:
         • Tu familiar, ciudadano o residente permanente de EE. UU., presentó por ti el Formulario I-130 (la petición familiar para que puedas inmigrar) y se la aprobaron.
         • El Centro Nacional de Visas de EE. UU. (NVC) le envía una invitación.
         • Solo entonces tu familiar llena en línea el Formulario I-134A (un formulario que alguien en EE. UU. llena para apoyarte).
         • Debes estar fuera de EE. UU. y pasar controles de seguridad y un examen médico.
         Si te aprueban, podrías viajar a EE. UU. con parole (un permiso para quedarte por un tiempo limitado, hasta 3 años) y podrías pedir un permiso de trabajo.
-        Nadie puede venderte una invitación.
+        Quienes pueden confirmarlo: la página oficial de USCIS (botón de abajo) y una organización de ayuda legal gratuita. Nadie puede venderte una invitación.
 }
 
 ## CBP One
 
 o-cbp_one = Cita de CBP One en la frontera de EE. UU.
+
+-clp-warning = Ojo: según una regla de EE. UU. (del 11 de mayo de 2023 al 11 de mayo de 2025), quien cruza la frontera sin permiso y sin cita, después de pasar por otro país, en principio no puede recibir asilo, salvo algunas excepciones.
 o-cbp_one-next = { $status ->
     [closed] EE. UU. quitó las citas de la app CBP One y canceló las citas que había. La app ya no da citas en la frontera.
         CBP Home, una app posterior, es para personas que quieren salir de EE. UU., no para pedir citas.
         • Quien te venda una cita te está estafando.
+        • { -clp-warning }
         • Para ayuda gratuita, busca a ACNUR, la OIM (las agencias de la ONU para refugiados y para migrantes) o una organización de ayuda legal gratuita.
-    [maybe] Revisa dónde estás antes de hacer cualquier trámite:
+    [maybe] Esta app no tiene una oficina a la que puedas llamar: la propia app revisa tu ubicación cuando pides la cita. Quienes pueden orientarte: la página oficial de CBP One (botón de abajo), ACNUR, la OIM y las organizaciones de ayuda legal gratuita.
+        Revisa dónde estás antes de hacer cualquier trámite:
         • La app funciona en el centro y el norte de México, al norte del paralelo 19 (más o menos desde la Ciudad de México hacia el norte).
         • Desde el 23 de agosto de 2024 también funciona en Chiapas y Tabasco, pero no en otros estados del sur, como Oaxaca o Guerrero.
-        • Si no lo sabes: la app revisa tu ubicación cuando pides la cita.
-        Mira la página oficial de CBP One. Las citas son gratuitas.
+        { -clp-warning }
+        Las citas son gratuitas.
    *[other] CBP One es la app oficial y gratuita de la Oficina de Aduanas y Protección Fronteriza de EE. UU. (CBP). Si no tienes documentos para entrar a EE. UU. y estás en el centro o el norte de México, puedes pedir en la app una cita en uno de ocho cruces fronterizos: Brownsville, Eagle Pass, Hidalgo, Laredo y El Paso (Texas), Nogales (Arizona), Calexico y San Ysidro (California).
         • Incluye a los familiares que viajan contigo.
         • Si te dan una cita, confírmala en la app a tiempo. La app revisa dónde estás y te toma una foto.
         • Las citas son gratuitas. Nadie puede vendértelas.
-        Una cita no es una visa: en la frontera deciden los oficiales de EE. UU.
+        { -clp-warning }
+        Una cita no es una visa: en la frontera deciden los oficiales de EE. UU. Quienes pueden orientarte: la página oficial de CBP One (botón de abajo), ACNUR, la OIM y las organizaciones de ayuda legal gratuita.
 }
 
 ## Canadá
@@ -313,16 +365,16 @@ o-canada_family_pathway-next = { $status ->
         • Si aplicaste, revisa tu solicitud en el sitio oficial del Gobierno de Canadá (IRCC).
         • Nunca le pagues a nadie que te prometa un cupo: la solicitud se hacía directamente en el portal de IRCC.
         • Para ayuda gratuita, busca a ACNUR, la OIM o una organización de ayuda legal gratuita.
-    [maybe] Hay algo en tu caso que todavía no está claro. Revísalo antes de hacer cualquier trámite:
+    [maybe] Esta vía no tiene una oficina a la que puedas llamar. Quien puede confirmarlo es el Gobierno de Canadá, en el sitio oficial de IRCC (botón de abajo). Una organización de ayuda legal gratuita también te puede orientar.
+        Revisa lo que no está claro en tu caso:
         • Si vives fuera de Centroamérica, Sudamérica, México y el Caribe: esta vía es solo para personas que viven en esas regiones.
         • Si respondiste "No sé": tu familiar debe ser ciudadano o residente permanente de Canadá; debe ser tu hijo o hija, nieto o nieta, cónyuge o pareja, padre o madre, abuelo o abuela, hermano o hermana; y debe aceptar apoyarte durante un año.
-        Revísalo en el sitio oficial de IRCC. Una organización de ayuda legal gratuita también te puede orientar.
    *[other] Canadá ofrece la residencia permanente (el derecho a vivir en Canadá sin límite de tiempo) a personas de Colombia, Haití y Venezuela que viven en Centroamérica, Sudamérica, México o el Caribe y tienen un familiar cercano en Canadá.
         • Tu familiar es ciudadano o residente permanente de Canadá, y tú eres su hijo o hija, nieto o nieta, cónyuge o pareja, padre o madre, abuelo o abuela, hermano o hermana.
         • Tu familiar acepta apoyarte durante un año y firma una declaración jurada.
         • Debes planear vivir fuera de Quebec.
         • Se aplica en línea, en el portal de Inmigración, Refugiados y Ciudadanía Canadá (IRCC). Los cupos son limitados.
-        Las fuentes no mencionan que haga falta pasar por Movilidad Segura.
+        Las fuentes no mencionan que haga falta pasar por Movilidad Segura. Quien puede confirmarlo es el Gobierno de Canadá (IRCC), en su sitio oficial. Una organización de ayuda legal gratuita también te puede orientar.
 }
 
 ## Enlaces
