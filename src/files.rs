@@ -12,8 +12,8 @@ use crate::diag::Diagnostic;
 use crate::i18n::{LocaleFile, Locales};
 
 /// The rules a fresh clone runs with, built into the binary so `rumbo chat` works anywhere.
-pub const DEFAULT_RULES_PATH: &str = "rules/example/example.yaml";
-const DEFAULT_RULES: &str = include_str!("../rules/example/example.yaml");
+pub const DEFAULT_RULES_PATH: &str = "rules/safe-mobility.yaml";
+const DEFAULT_RULES: &str = include_str!("../rules/safe-mobility.yaml");
 const DEFAULT_LOCALES: &[(&str, &str, &str)] = &[
     (
         "en",
@@ -22,8 +22,8 @@ const DEFAULT_LOCALES: &[(&str, &str, &str)] = &[
     ),
     (
         "en",
-        "rules/example/locales/en/example.ftl",
-        include_str!("../rules/example/locales/en/example.ftl"),
+        "locales/en/safe-mobility.ftl",
+        include_str!("../locales/en/safe-mobility.ftl"),
     ),
     (
         "es",
@@ -32,8 +32,8 @@ const DEFAULT_LOCALES: &[(&str, &str, &str)] = &[
     ),
     (
         "es",
-        "rules/example/locales/es/example.ftl",
-        include_str!("../rules/example/locales/es/example.ftl"),
+        "locales/es/safe-mobility.ftl",
+        include_str!("../locales/es/safe-mobility.ftl"),
     ),
 ];
 

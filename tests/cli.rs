@@ -55,7 +55,7 @@ fn check_without_argument_checks_the_built_in_rules() {
     let err = stderr(&output);
     let summary = err.lines().last().expect("a summary line");
     let counts = summary
-        .strip_prefix("rules/example/example.yaml: ")
+        .strip_prefix("rules/safe-mobility.yaml: ")
         .unwrap_or_else(|| panic!("summary names the built-in rules: {summary}"));
     let words: Vec<&str> = counts.split(' ').collect();
     assert!(
@@ -320,11 +320,22 @@ error: tests/fixtures/check/duplicate_key/rules.yaml has 1 error(s); fix them fi
 // ---------------------------------------------------------------------------------------------
 // rumbo chat
 
-/// `rumbo chat` with `args`, fed `input`; checks it ends with exit 0 and nothing on stderr.
+/// The docs' worked example: small, so the chat mechanics below are easy to follow.
+const EXAMPLE: &[&str] = &["--rules", "rules/example/example.yaml"];
+
+/// `rumbo chat` on the worked example with `args`, fed `input`; checks it ends with exit 0
+/// and nothing on stderr.
 #[track_caller]
 fn chat(args: &[&str], input: &str) -> String {
+    chat_on(EXAMPLE, args, input)
+}
+
+/// `rumbo chat` with `rules` (none: the built-in default) and `args`, fed `input`.
+#[track_caller]
+fn chat_on(rules: &[&str], args: &[&str], input: &str) -> String {
     let output = rumbo()
         .arg("chat")
+        .args(rules)
         .args(args)
         .write_stdin(input)
         .output()
@@ -656,4 +667,78 @@ error: rules/no_such_tests: no such file or folder
 "#,
         &stderr(&output),
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built-in Safe Mobility rules, as a reviewer reads them
+
+/// Three people a reviewer follows through `rumbo chat` on the built-in rules as of
+/// 1 November 2023: each verdict comes with the answers behind it, its sources and an
+/// official link, in both languages.
+#[test]
+fn chat_default_rules_give_sourced_verdicts_for_three_people() {
+    // (answers by number, title in es, title in en, a source the card cites, the official link)
+    let people: [(&str, &str, &str, &str, &str); 3] = [
+        (
+            // Colombia, adult, Venezuelan, there by 11 June 2023, regular status, no other
+            // residence, no supporter, no relative in Canada; see the result.
+            "1\n1\n4\n1\n1\n2\n2\n2\n9\n",
+            "Oficina de Movilidad Segura en Colombia",
+            "Safe Mobility Office in Colombia",
+            "https://movilidadsegura.org/en/colombia/",
+            "https://movilidadsegura.org/",
+        ),
+        (
+            // Ecuador, adult, Haitian, there by 18 October 2023, asylum seeker registered by
+            // then, no other residence, no supporter, no family petition, no relative in Canada.
+            "3\n1\n2\n1\n3\n1\n2\n2\n3\n2\n11\n",
+            "Oficina de Movilidad Segura en Ecuador",
+            "Safe Mobility Office in Ecuador",
+            "https://movilidadsegura.org/en/ecuador/",
+            "https://www.state.gov/announcement-of-safe-mobility-office-in-ecuador/",
+        ),
+        (
+            // Another country (Cuba itself), adult, Cuban, no other residence, a supporter, a
+            // passport, no irregular entry, not stopped at sea, no removal order, no petition.
+            "7\n1\n1\n2\n1\n1\n1\n2\n2\n3\n11\n",
+            "Parole para personas de Cuba, Haití, Nicaragua y Venezuela (CHNV)",
+            "Parole for people from Cuba, Haiti, Nicaragua and Venezuela (CHNV)",
+            "https://www.govinfo.gov/content/pkg/FR-2023-04-28/html/2023-09013.htm (28 April 2023)",
+            "https://www.uscis.gov/humanitarian/frequently-asked-questions-about-the-processes-for-cubans-haitians-nicaraguans-and-venezuelans",
+        ),
+    ];
+    for (input, es_title, en_title, source, link) in people {
+        let es = chat_on(&[], ES, input);
+        let result = &es[es.find("Tu resultado").unwrap_or_else(|| panic!("{es}"))..];
+        assert_in_order(
+            result,
+            &[
+                "✅ Podrías calificar",
+                es_title,
+                "Porque respondiste:",
+                "Fuentes:",
+                source.split(" (").next().unwrap_or(source),
+                link,
+                "Es gratis: nunca le pagues a nadie por esto.",
+            ],
+        );
+        assert!(
+            !result.contains("No encontramos un camino abierto"),
+            "{result}"
+        );
+        let en = chat_on(&[], EN, input);
+        let result = &en[en.find("Your result").unwrap_or_else(|| panic!("{en}"))..];
+        assert_in_order(
+            result,
+            &[
+                "✅ You may be eligible",
+                en_title,
+                "Because you answered:",
+                "Sources:",
+                source,
+                link,
+                "Free of charge: never pay anyone for this.",
+            ],
+        );
+    }
 }
