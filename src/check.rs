@@ -204,6 +204,7 @@ fn file_checks(file: &Path, rules: &Rules, today: Date) -> Vec<Diagnostic> {
                     choice: c.id.clone(),
                 },
             )
+            .at_step(callback::STEP_MODULUS - 1)
             .encode();
             if data.len() > callback::MAX_BYTES {
                 out.push(

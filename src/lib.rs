@@ -7,6 +7,7 @@
 pub mod callback;
 pub mod chat;
 pub mod check;
+pub mod conversation;
 pub mod date;
 pub mod diag;
 pub mod engine;
@@ -18,4 +19,6 @@ pub mod matching;
 pub mod render;
 pub mod rules;
 pub mod scenario;
+pub mod store;
+pub mod telegram;
 pub mod yaml;

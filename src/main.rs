@@ -30,7 +30,7 @@ struct Cli {
 /// Where the rules and locales come from (flags, then environment, then the built-in copy).
 #[derive(clap::Args, Clone)]
 struct RulesArgs {
-    /// Rules file [default: the built-in rules/example/example.yaml]
+    /// Rules file [default: the built-in rules/safe-mobility.yaml]
     #[arg(long, env = "RUMBO_RULES")]
     rules: Option<PathBuf>,
     /// Locales folder [default: the `locales` folder next to the rules file or above it]
@@ -71,6 +71,35 @@ enum Command {
         #[arg(long, env = "RUMBO_AS_OF", value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Run the Telegram bot (needs TELOXIDE_TOKEN)
+    Run {
+        #[command(flatten)]
+        source: RulesArgs,
+        /// Session database
+        #[arg(long, env = "RUMBO_DB", default_value = "sqlite:rumbo.db")]
+        db: String,
+        /// Receive updates on this public HTTPS URL instead of polling (needs --listen)
+        #[arg(long, env = "RUMBO_WEBHOOK_URL", requires = "listen")]
+        webhook_url: Option<url::Url>,
+        /// Local address the webhook server listens on, e.g. 127.0.0.1:8443
+        #[arg(long, env = "RUMBO_LISTEN", requires = "webhook_url")]
+        listen: Option<std::net::SocketAddr>,
+        /// Hours without activity after which a session starts afresh
+        #[arg(long, env = "RUMBO_SESSION_TTL_HOURS", default_value_t = 24)]
+        ttl_hours: u64,
+        /// Minutes a finished session is kept (so Back still works) before deletion
+        #[arg(long, env = "RUMBO_GRACE_MINUTES", default_value_t = 30)]
+        grace_minutes: u64,
+        /// Reload when a rules or locale file changes (SIGHUP always reloads)
+        #[arg(long)]
+        watch: bool,
+        /// Updates one chat may send per minute before it is asked to slow down
+        #[arg(long, env = "RUMBO_PER_MINUTE", default_value_t = 30)]
+        per_minute: u32,
+        /// Evaluate the rules as of this date [default: today]
+        #[arg(long, env = "RUMBO_AS_OF", value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -101,7 +130,140 @@ fn main() -> ExitCode {
             lang,
             as_of,
         } => run_chat(&source, lang, as_of),
+        Command::Run {
+            source,
+            db,
+            webhook_url,
+            listen,
+            ttl_hours,
+            grace_minutes,
+            watch,
+            per_minute,
+            as_of,
+        } => {
+            let token = match std::env::var("TELOXIDE_TOKEN") {
+                Ok(t) if rumbo::telegram::token_is_well_formed(t.trim()) => t.trim().to_string(),
+                Ok(_) => {
+                    eprintln!(
+                        "error: TELOXIDE_TOKEN is not a bot token (it looks like 123456789:ABC…, from @BotFather)"
+                    );
+                    return ExitCode::from(2);
+                }
+                Err(_) => {
+                    eprintln!(
+                        "error: TELOXIDE_TOKEN is not set; create a bot with @BotFather and export its token"
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            let api_url = match std::env::var("TELOXIDE_API_URL") {
+                Ok(u) if !u.trim().is_empty() => {
+                    match url::Url::parse(u.trim().trim_end_matches('/')) {
+                        Ok(u) => Some(u),
+                        Err(_) => {
+                            eprintln!("error: TELOXIDE_API_URL is not a URL");
+                            return ExitCode::from(2);
+                        }
+                    }
+                }
+                _ => None,
+            };
+            let settings = rumbo::telegram::Settings {
+                token,
+                api_url,
+                db,
+                ttl: std::time::Duration::from_secs(ttl_hours.max(1) * 3600),
+                grace: std::time::Duration::from_secs(grace_minutes * 60),
+                webhook: webhook_url.zip(listen),
+                webhook_secret: std::env::var("RUMBO_WEBHOOK_SECRET").ok(),
+                watch: Vec::new(),
+                per_minute,
+                as_of,
+            };
+            run_bot(source, settings, watch)
+        }
     }
+}
+
+/// `rumbo run`: checks the rules first (the bot does not start on errors), then serves.
+fn run_bot(source: RulesArgs, mut settings: rumbo::telegram::Settings, watch: bool) -> ExitCode {
+    init_logging();
+    let today = settings.as_of.unwrap_or_else(Date::today_utc);
+    // Check now, so errors are printed before anything connects.
+    if let Err(code) = load(&source, today) {
+        return code;
+    }
+    if watch {
+        settings.watch = watched_files(&source);
+    }
+    let loader_source = source.clone();
+    let loader: rumbo::telegram::Loader = std::sync::Arc::new(move || {
+        let input = match read_quiet(&loader_source) {
+            Ok(i) => i,
+            Err(e) => return Err(format!("error: {e}")),
+        };
+        let report = check::load(&input, Date::today_utc());
+        let errors = report.errors();
+        report.rule_set.ok_or_else(|| {
+            let mut text: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+            text.push(format!(
+                "error: {} has {errors} error(s); not loaded",
+                input.rules_path.display()
+            ));
+            text.join("\n")
+        })
+    });
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(rumbo::telegram::run(settings, loader)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Logs to stderr; `RUMBO_LOG` sets the filter (default: info for rumbo, warnings for the rest).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUMBO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,rumbo=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
+fn read_quiet(source: &RulesArgs) -> Result<Input, files::IoError> {
+    match (&source.rules, &source.locales) {
+        (None, None) => Ok(files::embedded()),
+        (None, Some(dir)) => files::embedded_with_locales(dir),
+        (Some(path), locales) => files::read(path, locales.as_deref()),
+    }
+}
+
+/// The files `--watch` looks at: the rules file and every locale file.
+fn watched_files(source: &RulesArgs) -> Vec<PathBuf> {
+    let Ok(input) = read_quiet(source) else {
+        return Vec::new();
+    };
+    let mut paths = Vec::new();
+    if source.rules.is_some() {
+        paths.push(input.rules_path.clone());
+    }
+    if source.rules.is_some() || source.locales.is_some() {
+        paths.extend(input.locale_files.iter().map(|f| f.path.clone()));
+    }
+    paths
 }
 
 fn read(source: &RulesArgs) -> Result<Input, ExitCode> {

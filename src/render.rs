@@ -33,10 +33,36 @@ pub const UI_MESSAGES: &[(&str, &[&str])] = &[
     ("ui-footer", &["reviewed", "as_of"]),
     ("ui-chat-hint", &[]),
     ("ui-privacy", &[]),
+    ("ui-text-hint", &[]),
+    ("ui-unknown-command", &[]),
+    ("ui-help", &[]),
+    ("ui-language-choose", &[]),
+    ("ui-language-name", &[]),
+    ("ui-answered", &["answer"]),
+    ("ui-expired", &[]),
+    ("ui-state-lost", &[]),
+    ("ui-deleted", &[]),
+    ("ui-privacy-details", &[]),
+    ("ui-private-only", &[]),
+    ("ui-flood", &[]),
+    ("ui-unavailable", &[]),
+    ("ui-cmd-start", &[]),
+    ("ui-cmd-help", &[]),
+    ("ui-cmd-language", &[]),
+    ("ui-cmd-restart", &[]),
+    ("ui-cmd-back", &[]),
+    ("ui-cmd-privacy", &[]),
+    ("ui-cmd-delete", &[]),
 ];
 
 /// Button labels among the interface messages (checked against the label bound).
-pub const UI_BUTTONS: &[&str] = &["ui-back", "ui-restart", "ui-confirm", "ui-review-change"];
+pub const UI_BUTTONS: &[&str] = &[
+    "ui-back",
+    "ui-restart",
+    "ui-confirm",
+    "ui-review-change",
+    "ui-language-name",
+];
 
 /// Variables every question message may use besides the answers' arguments.
 pub const QUESTION_VARIABLES: &[&str] = &["as_of"];
@@ -72,6 +98,8 @@ pub struct Renderer<'a> {
     pub lang: &'a str,
     /// The date the result is evaluated as of (shown to the user).
     pub as_of: Date,
+    /// The conversation step the buttons are made at (see `callback`).
+    pub step: u32,
 }
 
 impl<'a> Renderer<'a> {
@@ -81,7 +109,14 @@ impl<'a> Renderer<'a> {
             locales,
             lang,
             as_of,
+            step: 0,
         }
+    }
+
+    /// The same renderer, making buttons for conversation step `step`.
+    pub fn at_step(mut self, step: u32) -> Self {
+        self.step = step;
+        self
     }
 
     fn text(&self, id: &str, args: &Args) -> Result<String, I18nError> {
@@ -95,7 +130,7 @@ impl<'a> Renderer<'a> {
     fn button(&self, label: String, action: Action) -> Button {
         Button {
             label,
-            target: Target::Callback(Callback::new(&self.rules.version, action)),
+            target: Target::Callback(Callback::new(&self.rules.version, action).at_step(self.step)),
         }
     }
 

@@ -654,7 +654,7 @@ fn button_data_too_long() {
         "button_data_too_long",
         1,
         r#"
-tests/fixtures/check/button_data_too_long/rules.yaml:34:13: error: the button for choice `does_not_remember` of `arrived_in_colombia_before_the_cutoff` needs 68 bytes of data; Telegram allows 64
+tests/fixtures/check/button_data_too_long/rules.yaml:34:13: error: the button for choice `does_not_remember` of `arrived_in_colombia_before_the_cutoff` needs 73 bytes of data; Telegram allows 64
   help: shorten the question id or the choice id
 tests/fixtures/check/button_data_too_long/rules.yaml: 1 error(s), 0 warning(s)
 "#,

@@ -742,3 +742,70 @@ fn chat_default_rules_give_sourced_verdicts_for_three_people() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// rumbo run: what happens before anything connects
+
+/// Without a token, or with something that is not one, `run` says so in one line and exits 2.
+#[test]
+fn run_without_a_valid_token_says_so_in_one_line() {
+    let missing = rumbo()
+        .arg("run")
+        .env_remove("TELOXIDE_TOKEN")
+        .output()
+        .expect("rumbo runs");
+    assert_status(&missing, 2);
+    assert_eq!(
+        stderr(&missing),
+        "error: TELOXIDE_TOKEN is not set; create a bot with @BotFather and export its token\n"
+    );
+    for bad in [
+        "",
+        "hello",
+        "123:short",
+        "abc:0123456789abcdefghijklmnop",
+        "123456:has spaces in it ok?",
+    ] {
+        let out = rumbo()
+            .arg("run")
+            .env("TELOXIDE_TOKEN", bad)
+            .output()
+            .expect("rumbo runs");
+        assert_status(&out, 2);
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("error: TELOXIDE_TOKEN"), "{err}");
+        assert!(
+            bad.is_empty() || !err.contains(bad),
+            "the token is never echoed: {err}"
+        );
+    }
+    let url = rumbo()
+        .arg("run")
+        .env("TELOXIDE_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
+        .env("TELOXIDE_API_URL", "not a url")
+        .output()
+        .expect("rumbo runs");
+    assert_status(&url, 2);
+    assert_eq!(stderr(&url), "error: TELOXIDE_API_URL is not a URL\n");
+}
+
+/// Rules with errors: the diagnostics are printed and the bot does not start (exit 1).
+#[test]
+fn run_with_broken_rules_prints_the_diagnostics_and_does_not_start() {
+    let out = rumbo()
+        .args([
+            "run",
+            "--rules",
+            "tests/fixtures/check/unknown_question/rules.yaml",
+        ])
+        .env("TELOXIDE_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
+        // Nothing listens here: had it started, it could not have connected.
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9")
+        .output()
+        .expect("rumbo runs");
+    assert_status(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("error: unknown question"), "{err}");
+    assert!(err.contains("fix them first"), "{err}");
+}

@@ -1,0 +1,697 @@
+//! `rumbo run`: the Telegram adapter. The only module that knows teloxide (invariant 1).
+//!
+//! Contract: turns Telegram updates into `conversation::Event`s, runs `conversation::handle`
+//! on the chat's stored state, carries out the effects through the Bot API (retrying 429s and
+//! server errors, treating "message is not modified" as done), and stores the new state.
+//! Updates of one chat are handled one at a time (teloxide's default distribution); chats run
+//! concurrently. Nothing a person wrote, and no id, is logged.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use teloxide::adaptors::Throttle;
+use teloxide::adaptors::throttle::Limits;
+use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::prelude::*;
+use teloxide::requests::Requester;
+use teloxide::types::{
+    BotCommand, CallbackQueryId, ChatId, InlineKeyboardButton, InlineKeyboardMarkup,
+    MaybeInaccessibleMessage, MessageId,
+};
+use teloxide::update_listeners::webhooks;
+use teloxide::{ApiError, RequestError};
+use tracing::{info, warn};
+
+use crate::check::RuleSet;
+use crate::conversation::{self, ChatState, Command, Context, Effect, Event};
+use crate::date::Date;
+use crate::i18n::Args;
+use crate::render::{Screen, Target};
+use crate::store::Store;
+
+/// The bot as handlers see it: sends are paced to Telegram's limits.
+type Tg = Throttle<Bot>;
+
+/// Loads and checks the rules and locales: the rule set, or the diagnostics as text.
+pub type Loader = Arc<dyn Fn() -> Result<RuleSet, String> + Send + Sync>;
+
+/// How `rumbo run` was asked to run.
+pub struct Settings {
+    pub token: String,
+    /// Another Bot API server (`TELOXIDE_API_URL`).
+    pub api_url: Option<url::Url>,
+    /// The session database, `sqlite:path`.
+    pub db: String,
+    /// Sessions idle longer than this start afresh.
+    pub ttl: Duration,
+    /// Finished sessions are deleted this long after the result.
+    pub grace: Duration,
+    /// Webhook mode: the public URL and the local address to listen on.
+    pub webhook: Option<(url::Url, SocketAddr)>,
+    pub webhook_secret: Option<String>,
+    /// Files whose change triggers a reload (`--watch`); empty: only SIGHUP.
+    pub watch: Vec<PathBuf>,
+    /// Updates one chat may send per minute before it is asked to slow down.
+    pub per_minute: u32,
+    /// Evaluate the rules as of this date instead of today (demos and tests).
+    pub as_of: Option<Date>,
+}
+
+/// Whether `token` looks like a bot token (`<digits>:<secret>`), without saying what it is.
+pub fn token_is_well_formed(token: &str) -> bool {
+    match token.split_once(':') {
+        Some((id, secret)) => {
+            !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_digit())
+                && secret.len() >= 20
+                && secret
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        }
+        None => false,
+    }
+}
+
+/// Every rules version the bot can serve: the newest, and older ones running sessions use.
+struct Registry {
+    current: Arc<RuleSet>,
+    versions: HashMap<String, Arc<RuleSet>>,
+}
+
+/// A chat's allowance of updates: a bucket refilled at `per_minute`.
+struct Bucket {
+    tokens: f64,
+    last: Instant,
+    noticed: bool,
+}
+
+/// What to do with an update from a chat that may be flooding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pace {
+    Go,
+    /// Over the limit for the first time: say so once.
+    SlowDown,
+    Ignore,
+}
+
+struct Limiter {
+    per_minute: u32,
+    buckets: HashMap<i64, Bucket>,
+}
+
+impl Limiter {
+    fn check(&mut self, chat: i64, now: Instant) -> Pace {
+        let capacity = f64::from(self.per_minute);
+        let bucket = self.buckets.entry(chat).or_insert(Bucket {
+            tokens: capacity,
+            last: now,
+            noticed: false,
+        });
+        let refill = now.duration_since(bucket.last).as_secs_f64() * capacity / 60.0;
+        bucket.tokens = (bucket.tokens + refill).min(capacity);
+        bucket.last = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            bucket.noticed = false;
+            Pace::Go
+        } else if !bucket.noticed {
+            bucket.noticed = true;
+            Pace::SlowDown
+        } else {
+            Pace::Ignore
+        }
+    }
+
+    /// Forgets chats quiet long enough to have a full bucket again.
+    fn prune(&mut self, now: Instant) {
+        self.buckets
+            .retain(|_, b| now.duration_since(b.last) < Duration::from_secs(120));
+    }
+}
+
+/// What every handler shares.
+struct App {
+    registry: RwLock<Registry>,
+    store: Store,
+    limiter: Mutex<Limiter>,
+    loader: Loader,
+    grace: Duration,
+    as_of: Option<Date>,
+}
+
+impl App {
+    fn today(&self) -> Date {
+        self.as_of.unwrap_or_else(Date::today_utc)
+    }
+
+    fn current(&self) -> Arc<RuleSet> {
+        self.registry
+            .read()
+            .map(|r| r.current.clone())
+            .unwrap_or_else(|e| e.into_inner().current.clone())
+    }
+
+    /// The rules a stored interview runs on: its own version while loaded, else the newest
+    /// (the engine then starts it afresh with a notice).
+    fn set_for(&self, state: Option<&ChatState>) -> Arc<RuleSet> {
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+        state
+            .and_then(|s| s.session.as_ref())
+            .and_then(|s| registry.versions.get(&s.rules_version))
+            .cloned()
+            .unwrap_or_else(|| registry.current.clone())
+    }
+
+    /// Loads the rules again; a file with errors is reported and the last good version
+    /// keeps serving.
+    async fn reload(&self) {
+        match (self.loader)() {
+            Ok(set) => {
+                let version = set.rules.version.clone();
+                let set = Arc::new(set);
+                {
+                    let mut registry = self.registry.write().unwrap_or_else(|e| e.into_inner());
+                    registry.versions.insert(version.clone(), set.clone());
+                    registry.current = set;
+                }
+                info!(rules_version = %version, "rules reloaded");
+                self.drop_unused_versions().await;
+            }
+            Err(diagnostics) => {
+                eprintln!("{diagnostics}");
+                let version = self.current().rules.version.clone();
+                warn!(rules_version = %version, "the new rules have errors; still serving the last good version");
+            }
+        }
+    }
+
+    /// Forgets rules versions no stored session runs on.
+    async fn drop_unused_versions(&self) {
+        let Ok(used) = self.store.versions_in_use().await else {
+            return;
+        };
+        let mut registry = self.registry.write().unwrap_or_else(|e| e.into_inner());
+        let current = registry.current.rules.version.clone();
+        registry
+            .versions
+            .retain(|v, _| *v == current || used.contains(v));
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Runs the bot until SIGINT or SIGTERM.
+pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
+    let first = (loader)().map_err(|diagnostics| anyhow::anyhow!("{diagnostics}"))?;
+    let store = Store::open(&settings.db, settings.ttl)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut bot = Bot::new(settings.token.clone());
+    if let Some(url) = &settings.api_url {
+        bot = bot.set_api_url(url.clone());
+    }
+    // Adaptors only after the URL is set: they keep their own copy of the bot.
+    let bot: Tg = bot.throttle(Limits::default());
+    let first = Arc::new(first);
+    let app = Arc::new(App {
+        registry: RwLock::new(Registry {
+            current: first.clone(),
+            versions: HashMap::from([(first.rules.version.clone(), first.clone())]),
+        }),
+        store,
+        limiter: Mutex::new(Limiter {
+            per_minute: settings.per_minute.max(1),
+            buckets: HashMap::new(),
+        }),
+        loader,
+        grace: settings.grace,
+        as_of: settings.as_of,
+    });
+    set_commands(&bot, &first).await;
+
+    let handler = dptree::entry()
+        .branch(Update::filter_message().endpoint(on_message))
+        .branch(Update::filter_callback_query().endpoint(on_callback))
+        .branch(Update::filter_channel_post().endpoint(on_channel_post));
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
+        .dependencies(dptree::deps![app.clone()])
+        // The default handler would log whole updates (names, texts, ids).
+        .default_handler(|_| async {})
+        .enable_ctrlc_handler()
+        .build();
+
+    let shutdown = dispatcher.shutdown_token();
+    tokio::spawn(async move {
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            term.recv().await;
+            info!("SIGTERM: finishing the updates in hand, then stopping");
+            if let Ok(done) = shutdown.shutdown() {
+                done.await;
+            }
+        }
+    });
+    spawn_reloads(app.clone(), settings.watch.clone());
+    spawn_sweeper(app.clone());
+
+    info!(rules_version = %first.rules.version, "rumbo is running");
+    match settings.webhook {
+        None => dispatcher.dispatch().await,
+        Some((url, listen)) => {
+            let secret = settings
+                .webhook_secret
+                .clone()
+                .unwrap_or_else(random_secret);
+            let options = webhooks::Options::new(listen, url).secret_token(secret);
+            let (listener, stop, router) = webhooks::axum_to_router(bot.clone(), options)
+                .await
+                .map_err(|e| anyhow::anyhow!("setting the webhook failed: {}", describe(&e)))?;
+            let router = router.route("/healthz", axum::routing::get(|| async { "ok\n" }));
+            let tcp = tokio::net::TcpListener::bind(listen).await?;
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(tcp, router).with_graceful_shutdown(stop).await {
+                    warn!(error = %e, "the webhook server stopped");
+                }
+            });
+            dispatcher
+                .dispatch_with_listener(
+                    listener,
+                    LoggingErrorHandler::with_custom_text("the webhook listener failed"),
+                )
+                .await
+        }
+    }
+    app.store.close().await;
+    info!("stopped");
+    Ok(())
+}
+
+/// A webhook secret when none is configured: 32 characters Telegram accepts.
+fn random_secret() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::new();
+    while out.len() < 32 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out.truncate(32);
+    out
+}
+
+/// SIGHUP, and with `--watch` a change to a rules or locale file, reload the rules.
+fn spawn_reloads(app: Arc<App>, watch: Vec<PathBuf>) {
+    let on_hup = app.clone();
+    tokio::spawn(async move {
+        let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            return;
+        };
+        while hup.recv().await.is_some() {
+            info!("SIGHUP: reloading the rules");
+            on_hup.reload().await;
+        }
+    });
+    if watch.is_empty() {
+        return;
+    }
+    tokio::spawn(async move {
+        let stamp = |paths: &[PathBuf]| -> Vec<Option<SystemTime>> {
+            paths
+                .iter()
+                .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+                .collect()
+        };
+        let mut seen = stamp(&watch);
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let now = stamp(&watch);
+            if now != seen {
+                seen = now;
+                info!("a rules or locale file changed: reloading");
+                app.reload().await;
+            }
+        }
+    });
+}
+
+/// Deletes expired and finished sessions, and forgets quiet chats' flood allowances.
+fn spawn_sweeper(app: Arc<App>) {
+    tokio::spawn(async move {
+        loop {
+            match app.store.sweep(unix_now(), app.grace).await {
+                Ok(0) => {}
+                Ok(n) => info!(sessions = n, "deleted expired or finished sessions"),
+                Err(e) => warn!(error = %e, "sweeping sessions failed"),
+            }
+            app.limiter
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .prune(Instant::now());
+            app.drop_unused_versions().await;
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+    });
+}
+
+/// The command menu in each language of the rules, and for everyone else in the default one.
+async fn set_commands(bot: &Tg, set: &RuleSet) {
+    let commands = |lang: &str| -> Vec<BotCommand> {
+        Command::ALL
+            .iter()
+            .map(|&(command, en, es)| {
+                let name = if lang == "es" { es } else { en };
+                let description = set
+                    .locales
+                    .format(lang, command.description_id(), &Args::new())
+                    .unwrap_or_else(|_| name.to_string());
+                BotCommand::new(name, description)
+            })
+            .collect()
+    };
+    for lang in set.locales.languages() {
+        let request = bot
+            .set_my_commands(commands(&lang))
+            .language_code(lang.clone());
+        if let Err(e) = retry(|| request.clone()).await {
+            warn!(error = %describe(&e), lang = %lang, "setting the command menu failed");
+        }
+    }
+    let request = bot.set_my_commands(commands(&set.rules.default_locale));
+    if let Err(e) = retry(|| request.clone()).await {
+        warn!(error = %describe(&e), "setting the default command menu failed");
+    }
+}
+
+async fn on_message(bot: Tg, msg: Message, app: Arc<App>) -> Result<(), std::convert::Infallible> {
+    let chat = msg.chat.id;
+    let client_lang = msg.from.as_ref().and_then(|u| u.language_code.clone());
+    if !msg.chat.is_private() {
+        private_only(&bot, &app, chat, client_lang.as_deref()).await;
+        return Ok(());
+    }
+    let pace = app
+        .limiter
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .check(chat.0, Instant::now());
+    match pace {
+        Pace::Go => {}
+        Pace::SlowDown => {
+            say(&bot, &app, chat, client_lang.as_deref(), "ui-flood").await;
+            return Ok(());
+        }
+        Pace::Ignore => return Ok(()),
+    }
+    let event = match msg.text() {
+        Some(text) => Event::from_text(text),
+        None => Event::Unsupported,
+    };
+    process(&bot, &app, chat, event, client_lang, None).await;
+    Ok(())
+}
+
+async fn on_callback(
+    bot: Tg,
+    query: CallbackQuery,
+    app: Arc<App>,
+) -> Result<(), std::convert::Infallible> {
+    let id = query.id.clone();
+    let Some(message) = query.message.as_ref() else {
+        // A button on an inline-mode message: not ours.
+        answer(&bot, &id, None).await;
+        return Ok(());
+    };
+    let chat = message.chat().id;
+    let client_lang = query.from.language_code.clone();
+    if !message.chat().is_private() {
+        answer(&bot, &id, None).await;
+        return Ok(());
+    }
+    let pace = app
+        .limiter
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .check(chat.0, Instant::now());
+    if pace != Pace::Go {
+        answer(&bot, &id, None).await;
+        if pace == Pace::SlowDown {
+            say(&bot, &app, chat, client_lang.as_deref(), "ui-flood").await;
+        }
+        return Ok(());
+    }
+    let shown = match message {
+        MaybeInaccessibleMessage::Regular(m) => Some(m.id.0),
+        MaybeInaccessibleMessage::Inaccessible(_) => None,
+    };
+    let event = Event::Press {
+        data: query.data.clone().unwrap_or_default(),
+        message: shown,
+    };
+    process(&bot, &app, chat, event, client_lang, Some(id)).await;
+    Ok(())
+}
+
+async fn on_channel_post(
+    bot: Tg,
+    msg: Message,
+    app: Arc<App>,
+) -> Result<(), std::convert::Infallible> {
+    private_only(&bot, &app, msg.chat.id, None).await;
+    Ok(())
+}
+
+/// Groups and channels get one polite sentence and nothing else.
+async fn private_only(bot: &Tg, app: &App, chat: ChatId, lang: Option<&str>) {
+    say(bot, app, chat, lang, "ui-private-only").await;
+}
+
+/// Sends one interface message in the person's language.
+async fn say(bot: &Tg, app: &App, chat: ChatId, lang: Option<&str>, id: &str) {
+    let set = app.current();
+    let lang = set.locales.negotiate(lang, &set.rules.default_locale);
+    let text = set
+        .locales
+        .format(&lang, id, &Args::new())
+        .unwrap_or_else(|_| id.to_string());
+    let request = bot.send_message(chat, text);
+    if let Err(e) = retry(|| request.clone()).await {
+        warn!(error = %describe(&e), "sending a notice failed");
+    }
+}
+
+/// One event of one chat: load, decide, act, store.
+async fn process(
+    bot: &Tg,
+    app: &App,
+    chat: ChatId,
+    event: Event,
+    client_lang: Option<String>,
+    press: Option<CallbackQueryId>,
+) {
+    let now = unix_now();
+    let loaded = match app.store.load(chat.0, now).await {
+        Ok(l) => l,
+        Err(e) => {
+            warn!(error = %e, "loading a session failed");
+            if let Some(id) = &press {
+                answer(bot, id, None).await;
+            }
+            say(bot, app, chat, client_lang.as_deref(), "ui-unavailable").await;
+            return;
+        }
+    };
+    let set = app.set_for(loaded.state.as_ref());
+    let ctx = Context {
+        set: &set,
+        client_lang: client_lang.as_deref(),
+        today: app.today(),
+        expired: loaded.expired,
+        unreadable: loaded.unreadable,
+    };
+    let outcome = conversation::handle(loaded.state, event, &ctx);
+    let mut state = outcome.state;
+    let mut answered = false;
+    for effect in outcome.effects {
+        match effect {
+            Effect::AnswerPress(text) => {
+                if let Some(id) = &press {
+                    answer(bot, id, text).await;
+                    answered = true;
+                }
+            }
+            Effect::Edit { message, text } => {
+                let request = bot
+                    .edit_message_text(chat, MessageId(message), text)
+                    .reply_markup(InlineKeyboardMarkup::default());
+                match retry(|| request.clone()).await {
+                    Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {}
+                    // An old message Telegram no longer lets us edit: the new screen follows
+                    // anyway.
+                    Err(RequestError::Api(
+                        ApiError::MessageCantBeEdited | ApiError::MessageToEditNotFound,
+                    )) => {}
+                    Err(e) if gone(&e) => {
+                        forget(app, chat).await;
+                        return;
+                    }
+                    Err(e) => warn!(error = %describe(&e), "editing a message failed"),
+                }
+            }
+            Effect::Send { screen, current } => {
+                let request = bot
+                    .send_message(chat, screen.text.clone())
+                    .reply_markup(keyboard(&screen));
+                match retry(|| request.clone()).await {
+                    Ok(sent) => {
+                        if current && let Some(s) = state.as_mut() {
+                            s.current_message = Some(sent.id.0);
+                        }
+                    }
+                    Err(e) if gone(&e) => {
+                        forget(app, chat).await;
+                        return;
+                    }
+                    Err(e) => warn!(error = %describe(&e), "sending a message failed"),
+                }
+            }
+        }
+    }
+    if !answered && let Some(id) = &press {
+        answer(bot, id, None).await;
+    }
+    let saved = match &state {
+        Some(s) => app
+            .store
+            .save(chat.0, s, loaded.version, now)
+            .await
+            .map(|_| ()),
+        None => app.store.delete(chat.0).await,
+    };
+    if let Err(e) = saved {
+        warn!(error = %e, "storing a session failed");
+    }
+}
+
+/// The person blocked the bot or their account is gone: keep nothing of them.
+fn gone(e: &RequestError) -> bool {
+    matches!(
+        e,
+        RequestError::Api(
+            ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::ChatNotFound
+        )
+    )
+}
+
+async fn forget(app: &App, chat: ChatId) {
+    if let Err(e) = app.store.delete(chat.0).await {
+        warn!(error = %e, "deleting a session failed");
+    }
+}
+
+/// Answers a button press; a query too old to answer (after downtime) is not an error.
+async fn answer(bot: &Tg, id: &CallbackQueryId, text: Option<String>) {
+    let mut request = bot.answer_callback_query(id.clone());
+    if let Some(text) = text {
+        request = request.text(text);
+    }
+    match retry(|| request.clone()).await {
+        Ok(_) | Err(RequestError::Api(ApiError::InvalidQueryId)) => {}
+        Err(e) => warn!(error = %describe(&e), "answering a button press failed"),
+    }
+}
+
+/// The buttons of a screen, one row per row; a link that is not a URL is left out.
+fn keyboard(screen: &Screen) -> InlineKeyboardMarkup {
+    let rows = screen
+        .buttons
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter_map(|b| match &b.target {
+                    Target::Callback(cb) => {
+                        Some(InlineKeyboardButton::callback(b.label.clone(), cb.encode()))
+                    }
+                    Target::Url(u) => url::Url::parse(u)
+                        .ok()
+                        .map(|u| InlineKeyboardButton::url(b.label.clone(), u)),
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|row| !row.is_empty())
+        .collect::<Vec<_>>();
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// How many times a request is tried before giving up.
+const ATTEMPTS: u32 = 5;
+
+/// Sends a request, waiting out 429s (`retry_after`, for every method: the throttle only
+/// paces sends) and retrying network and server errors with a bounded backoff.
+async fn retry<R, F>(make: F) -> Result<teloxide::requests::Output<R>, RequestError>
+where
+    R: teloxide::requests::Request<Err = RequestError>,
+    F: Fn() -> R,
+{
+    let mut delay = Duration::from_millis(200);
+    let mut attempt = 1;
+    loop {
+        match make().send().await {
+            Ok(out) => return Ok(out),
+            Err(RequestError::RetryAfter(wait)) if attempt < ATTEMPTS => {
+                tokio::time::sleep(wait.duration()).await;
+            }
+            Err(e) if attempt < ATTEMPTS && transient(&e) => {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e),
+        }
+        attempt += 1;
+    }
+}
+
+/// A failure that may pass: the network, or the server side of the Bot API.
+fn transient(e: &RequestError) -> bool {
+    match e {
+        RequestError::Network(_) | RequestError::Io(_) => true,
+        RequestError::Api(ApiError::Unknown(text)) => {
+            let text = text.to_ascii_lowercase();
+            [
+                "server error",
+                "bad gateway",
+                "unavailable",
+                "gateway timeout",
+                "timeout",
+            ]
+            .iter()
+            .any(|w| text.contains(w))
+        }
+        _ => false,
+    }
+}
+
+/// An error as logged: its kind, never the response body (which can name the chat).
+fn describe(e: &RequestError) -> String {
+    match e {
+        RequestError::Api(api) => format!("Bot API error: {api}"),
+        RequestError::MigrateToChatId(_) => "the group moved to a supergroup".into(),
+        RequestError::RetryAfter(s) => format!("rate limited for {} s", s.seconds()),
+        RequestError::Network(_) => "network error".into(),
+        RequestError::InvalidJson { .. } => "the Bot API answered something unreadable".into(),
+        RequestError::Io(_) => "I/O error".into(),
+    }
+}
