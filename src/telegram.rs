@@ -218,8 +218,14 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     if let Some(url) = &settings.api_url {
         bot = bot.set_api_url(url.clone());
     }
-    // Adaptors only after the URL is set: they keep their own copy of the bot.
-    let bot: Tg = bot.throttle(Limits::default());
+    // Adaptors only after the URL is set: they keep their own copy of the bot. A result is
+    // several messages, so a chat may get two a second (Telegram tolerates short bursts; a 429
+    // is waited out anyway); an interview stays well under the per-minute limit.
+    let bot: Tg = bot.throttle(Limits {
+        messages_per_sec_chat: 2,
+        messages_per_min_chat: 40,
+        ..Limits::default()
+    });
     let first = Arc::new(first);
     let app = Arc::new(App {
         registry: RwLock::new(Registry {
@@ -608,8 +614,12 @@ async fn answer(bot: &Tg, id: &CallbackQueryId, text: Option<String>) {
     if let Some(text) = text {
         request = request.text(text);
     }
+    // A query too old to answer (after downtime) is harmless; Telegram words it "query ID"
+    // and teloxide matches "query id", so it may come as an unknown error too.
     match retry(|| request.clone()).await {
         Ok(_) | Err(RequestError::Api(ApiError::InvalidQueryId)) => {}
+        Err(RequestError::Api(ApiError::Unknown(text)))
+            if text.to_ascii_lowercase().contains("query is too old") => {}
         Err(e) => warn!(error = %describe(&e), "answering a button press failed"),
     }
 }

@@ -38,7 +38,8 @@
 //! * An `editMessageText` without `reply_markup` removes the inline keyboard, as on Telegram.
 //! * Texts are stored as the bot sent them (markup included); [`Sent::visible_text`] gives
 //!   what a person would read when the parse mode is HTML. MarkdownV2 is not checked.
-//! * Only JSON request bodies are understood; uploads (multipart) get a 400.
+//! * JSON request bodies are understood, and multipart ones for their text fields only
+//!   (teloxide sends `setWebhook` as multipart); file uploads are not simulated.
 //!
 //! The server runs on loopback only, on a port the system picks, and stops when the
 //! [`FakeApi`] is dropped.
@@ -1973,10 +1974,11 @@ fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Map<String, Value>, A
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if content_type.starts_with("multipart/") {
-        return Err(ApiFailure::bad(
-            "Bad Request: the fake Bot API does not simulate uploads (multipart bodies)",
-        ));
+    if let Some(boundary) = content_type
+        .strip_prefix("multipart/form-data")
+        .and_then(|rest| rest.split("boundary=").nth(1))
+    {
+        return multipart_fields(body, boundary.trim_matches('"'));
     }
     match serde_json::from_slice(body) {
         Ok(Value::Object(params)) => Ok(params),
@@ -1984,6 +1986,36 @@ fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Map<String, Value>, A
             "Bad Request: the fake Bot API reads JSON object bodies only",
         )),
     }
+}
+
+/// The text fields of a multipart body (values that parse as JSON are kept as JSON, as
+/// Telegram does for `allowed_updates` and the like); a file part is refused.
+fn multipart_fields(body: &Bytes, boundary: &str) -> Result<Map<String, Value>, ApiFailure> {
+    let text = std::str::from_utf8(body)
+        .map_err(|_| ApiFailure::bad("Bad Request: the fake Bot API does not simulate uploads"))?;
+    let mut fields = Map::new();
+    for part in text.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        if head.contains("filename=") {
+            return Err(ApiFailure::bad(
+                "Bad Request: the fake Bot API does not simulate uploads",
+            ));
+        }
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        else {
+            continue;
+        };
+        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        let parsed =
+            serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()));
+        fields.insert(name.to_string(), parsed);
+    }
+    Ok(fields)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,819 @@
+//! End-to-end tests of `rumbo run`: the real binary, over real HTTP, against the fake Bot API
+//! server in `tests/support/` on 127.0.0.1, with a real SQLite file.
+//!
+//! Each test starts its own fake server and bot process, plays people (chats) through it, and
+//! reads what the bot sent as a phone would show it. Waits are bounded; on a timeout the
+//! fake's dump of every chat is printed.
+
+mod support;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use support::fake_api::{FakeApi, FakeState, Fault, Sent};
+
+const WAIT: Duration = Duration::from_secs(40);
+
+/// A running `rumbo run`, killed when dropped; its stderr is collected.
+struct Bot {
+    child: Child,
+    log: Arc<Mutex<String>>,
+}
+
+impl Bot {
+    fn start(api: &FakeApi, db: &Path, args: &[&str], env: &[(&str, &str)]) -> Bot {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rumbo"));
+        cmd.arg("run")
+            .args(args)
+            .env_remove("RUMBO_RULES")
+            .env_remove("RUMBO_LOCALES")
+            .env_remove("RUMBO_LOG")
+            .env("RUMBO_DB", format!("sqlite:{}", db.display()))
+            .env("RUMBO_AS_OF", "2023-11-01")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in api.env() {
+            cmd.env(k, v);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("rumbo starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let bot = Bot { child, log };
+        // Ready once it polls.
+        api.wait_until_blocking(|s| s.count_requests("getUpdates") > 0, WAIT)
+            .unwrap_or_else(|e| panic!("the bot never polled: {e:?}\n{}", bot.log()));
+        bot
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    /// SIGTERM, then the exit status and the log.
+    fn stop(mut self) -> (i32, String) {
+        self.signal("TERM");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait works") {
+                std::thread::sleep(Duration::from_millis(100));
+                return (status.code().unwrap_or(-1), self.log());
+            }
+            assert!(Instant::now() < deadline, "rumbo did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// How long the bot must be quiet to count as done (longer where it waits out a 429).
+static QUIET_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(800);
+
+/// Waits until the bot has nothing left to do: every update fetched and no request (other
+/// than polling) for a little while.
+fn settle(api: &FakeApi) {
+    let quiet = Duration::from_millis(QUIET_MS.load(std::sync::atomic::Ordering::Relaxed));
+    let deadline = Instant::now() + WAIT;
+    let mut seen = usize::MAX;
+    loop {
+        let (pending, requests) = api.with_state(|s: &FakeState| {
+            let work = s
+                .requests()
+                .iter()
+                .filter(|r| r.method != "getupdates")
+                .count();
+            (s.pending_updates(), work)
+        });
+        if pending == 0 && requests == seen {
+            return;
+        }
+        seen = requests;
+        assert!(
+            Instant::now() < deadline,
+            "the bot never settled:\n{}",
+            api.dump()
+        );
+        std::thread::sleep(quiet);
+    }
+}
+
+/// One person in a private chat.
+struct Person<'a> {
+    api: &'a FakeApi,
+    chat: i64,
+    lang: Option<&'a str>,
+}
+
+impl<'a> Person<'a> {
+    fn new(api: &'a FakeApi, chat: i64, lang: Option<&'a str>) -> Person<'a> {
+        Person { api, chat, lang }
+    }
+
+    fn user(&self) -> u64 {
+        self.chat as u64
+    }
+
+    fn sent(&self) -> Vec<Sent> {
+        self.api.chat_messages(self.chat)
+    }
+
+    fn text(&self, text: &str) {
+        if text.starts_with('/') {
+            self.api
+                .push_command(self.chat, self.user(), text, self.lang);
+        } else {
+            self.api.push_text(self.chat, self.user(), text, self.lang);
+        }
+        settle(self.api);
+    }
+
+    /// The newest message with a button whose label satisfies `which`.
+    fn find(&self, which: &dyn Fn(&str) -> bool) -> (i32, String) {
+        self.sent()
+            .iter()
+            .rev()
+            .find_map(|m| {
+                m.buttons()
+                    .into_iter()
+                    .flatten()
+                    .find(|b| which(&b.text))
+                    .and_then(|b| b.callback_data.map(|d| (m.message_id, d)))
+            })
+            .unwrap_or_else(|| panic!("no such button in:\n{}", self.api.transcript(self.chat)))
+    }
+
+    /// Presses the button labelled `label` on the newest message showing it.
+    fn press(&self, label: &str) -> String {
+        let (message, data) = self.find(&|t| t == label);
+        self.press_data(message, &data)
+    }
+
+    /// Presses the `n`th answer button (0-based, Back and Start over left out) of the newest
+    /// message with buttons.
+    fn press_nth(&self, n: usize) {
+        let last = self
+            .sent()
+            .into_iter()
+            .rev()
+            .find(|m| !m.buttons().is_empty())
+            .unwrap_or_else(|| panic!("no buttons:\n{}", self.api.dump()));
+        let answers: Vec<String> = last
+            .buttons()
+            .into_iter()
+            .flatten()
+            .filter_map(|b| b.callback_data)
+            .filter(|d| !d.ends_with(":b") && !d.ends_with(":r"))
+            .collect();
+        self.press_data(last.message_id, &answers[n]);
+    }
+
+    fn press_data(&self, message: i32, data: &str) -> String {
+        let id = self
+            .api
+            .push_callback(self.chat, self.user(), message, data);
+        settle(self.api);
+        id
+    }
+
+    fn transcript(&self) -> String {
+        self.api.transcript(self.chat)
+    }
+}
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let db = dir.path().join("sessions.db");
+    (dir, db)
+}
+
+/// Venezuelan in Colombia, there by the cutoff, regular status, nothing else: the answers by
+/// position on the built-in rules, then "see my result".
+const VENEZUELAN_IN_COLOMBIA: [usize; 8] = [0, 0, 3, 0, 0, 1, 1, 1];
+
+fn interview(p: &Person<'_>) {
+    p.text("/start");
+    for n in VENEZUELAN_IN_COLOMBIA {
+        p.press_nth(n);
+    }
+    // The review screen: "see my result" is its last answer button.
+    let review = p
+        .sent()
+        .into_iter()
+        .rev()
+        .find(|m| !m.buttons().is_empty())
+        .unwrap();
+    let count = review
+        .buttons()
+        .into_iter()
+        .flatten()
+        .filter(|b| {
+            b.callback_data
+                .as_ref()
+                .is_some_and(|d| !d.ends_with(":b") && !d.ends_with(":r"))
+        })
+        .count();
+    p.press_nth(count - 1);
+}
+
+fn rows(db: &Path) -> i64 {
+    let out = Command::new("sqlite3")
+        .arg(db)
+        .arg("SELECT COUNT(*) FROM sessions")
+        .output();
+    match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(-1),
+        _ => rows_with_sqlx(db),
+    }
+}
+
+/// Counts rows with sqlx when the sqlite3 tool is not installed.
+fn rows_with_sqlx(db: &Path) -> i64 {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = rumbo::store::Store::open(
+            &format!("sqlite:{}", db.display()),
+            Duration::from_secs(86_400),
+        )
+        .await
+        .unwrap();
+        let n = store.count().await.unwrap();
+        store.close().await;
+        n
+    })
+}
+
+fn sql(db: &Path, statement: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display()))
+            .await
+            .unwrap();
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool.close().await;
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_whole_interview_in_spanish_and_in_english() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let bot = Bot::start(&api, &db, &[], &[]);
+    let es = Person::new(&api, 1001, Some("es-419"));
+    let en = Person::new(&api, 1002, Some("en-US"));
+    interview(&es);
+    interview(&en);
+    let t = es.transcript();
+    for part in [
+        "🔒 Esta guía nunca te pide",
+        "Pregunta 1",
+        "✔️",
+        "Tu resultado",
+        "✅ Podrías calificar",
+        "Oficina de Movilidad Segura en Colombia",
+        "Fuentes:",
+    ] {
+        assert!(t.contains(part), "{part:?} missing:\n{t}");
+    }
+    let t = en.transcript();
+    for part in [
+        "Your result",
+        "✅ You may be eligible",
+        "Safe Mobility Office in Colombia",
+    ] {
+        assert!(t.contains(part), "{part:?} missing:\n{t}");
+    }
+    // An answered question keeps its text, shows the answer and loses its buttons.
+    let first = &es.sent()[1];
+    assert!(first.text.contains("✔️"), "{}", first.text);
+    assert!(first.buttons().is_empty());
+    // The result has the official link as a URL button.
+    assert!(
+        es.sent()
+            .iter()
+            .flat_map(|m| m.buttons().into_iter().flatten())
+            .any(|b| b.url.as_deref() == Some("https://movilidadsegura.org/"))
+    );
+    // Every press was answered exactly once.
+    let presses = api.requests_for("answerCallbackQuery").len();
+    assert_eq!(presses, 2 * 9, "{}", api.dump());
+    // Command menus in both languages and by default.
+    let es_menu = api.my_commands("es").expect("a Spanish menu");
+    assert!(es_menu.iter().any(|(c, _)| c == "ayuda"));
+    let en_menu = api.my_commands("en").expect("an English menu");
+    assert!(en_menu.iter().any(|(c, _)| c == "help"));
+    assert!(api.my_commands("").is_some());
+    let (code, log) = bot.stop();
+    assert_eq!(code, 0, "{log}");
+}
+
+#[test]
+fn back_change_and_bad_input_of_every_kind() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let _bot = Bot::start(&api, &db, &[], &[]);
+    let p = Person::new(&api, 2001, Some("en"));
+    p.text("/start");
+    p.press_nth(0); // Colombia
+    p.press("⬅️ Back");
+    assert!(
+        p.sent().last().unwrap().text.contains("Question 1"),
+        "{}",
+        p.transcript()
+    );
+    p.text("/back");
+    assert!(p.transcript().contains("There is nothing to go back to."));
+    // Free text naming a choice counts; anything else gets the hint and the question again.
+    p.text("colombia");
+    assert!(
+        p.sent().last().unwrap().text.contains("Question 2"),
+        "{}",
+        p.transcript()
+    );
+    let before = p.sent().len();
+    for noise in [
+        "x".repeat(4000),
+        "🙂🙂🙂".to_string(),
+        "مرحبا بكم".to_string(),
+        "<b>*bold*</b> _x_ [a](http://b)".to_string(),
+        "/frobnicate".to_string(),
+    ] {
+        p.text(&noise);
+        let start: String = noise.chars().take(12).collect();
+        assert!(
+            !p.sent().iter().any(|m| m.text.contains(&start)),
+            "{noise:?} echoed:\n{}",
+            p.transcript()
+        );
+    }
+    for push in [
+        FakeApi::push_sticker,
+        FakeApi::push_photo,
+        FakeApi::push_voice,
+        FakeApi::push_location,
+        FakeApi::push_contact,
+        FakeApi::push_document,
+    ] {
+        push(&api, p.chat, p.user());
+        settle(&api);
+    }
+    let after = p.sent();
+    let hints = after[before..]
+        .iter()
+        .filter(|m| m.text.starts_with("Tap one of the buttons"))
+        .count();
+    assert_eq!(hints, 4 + 6, "{}", p.transcript());
+    assert!(p.transcript().contains("I don't know that command"));
+    // Still at question 2, nothing changed.
+    assert!(after.last().unwrap().text.contains("Question 2"));
+
+    // A button from an old message, forged and truncated data, an inaccessible message.
+    let answered_before = api.callback_answers().len();
+    let first_question = p.sent()[1].message_id;
+    p.press_data(first_question, "2:00000000:1:a:location:mexico");
+    p.press_data(p.sent().last().unwrap().message_id, "garbage");
+    p.press_data(p.sent().last().unwrap().message_id, "2:abcd");
+    api.push_inaccessible_callback(p.chat, p.user(), "2:ffffffff:3:b");
+    settle(&api);
+    assert_eq!(api.callback_answers().len(), answered_before + 4);
+    assert!(p.sent().last().unwrap().text.contains("Question 2"));
+
+    // The same button twice, quickly: acted on once.
+    let (message, data) = p.find(&|_| true);
+    api.push_callback(p.chat, p.user(), message, &data);
+    api.push_callback(p.chat, p.user(), message, &data);
+    settle(&api);
+    let questions_3 = p
+        .sent()
+        .iter()
+        .filter(|m| m.text.contains("Question 3"))
+        .count();
+    assert_eq!(questions_3, 1, "{}", p.transcript());
+
+    // From the result, Back goes to the review screen, where every answer can be changed.
+    let q = Person::new(&api, 2002, Some("en"));
+    interview(&q);
+    q.press("⬅️ Back");
+    assert!(
+        q.sent().last().unwrap().text.starts_with("Your answers."),
+        "{}",
+        q.transcript()
+    );
+    let (message, data) = q.find(&|t| t.starts_with("✏️"));
+    q.press_data(message, &data);
+    assert!(
+        q.sent()
+            .last()
+            .unwrap()
+            .text
+            .starts_with("Change your answer"),
+        "{}",
+        q.transcript()
+    );
+}
+
+#[test]
+fn groups_channels_floods_and_blocking() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let _bot = Bot::start(&api, &db, &["--per-minute", "10"], &[]);
+    api.push_group_text(-100500, 7, "/start");
+    api.push_channel_post(-100600, "hello");
+    settle(&api);
+    for chat in [-100500, -100600] {
+        let sent = api.chat_messages(chat);
+        assert_eq!(sent.len(), 1, "{}", api.transcript(chat));
+        assert!(
+            sent[0].text.contains("private chats") || sent[0].text.contains("chats privados"),
+            "{}",
+            sent[0].text
+        );
+    }
+    // A flood from one chat: one notice, then silence; another chat is still served.
+    let flooder = Person::new(&api, 3001, Some("en"));
+    flooder.text("/start");
+    for _ in 0..40 {
+        api.push_text(flooder.chat, flooder.user(), "hello?", Some("en"));
+    }
+    api.wait_until_blocking(
+        |s| {
+            s.chat_messages(3001)
+                .iter()
+                .any(|m| m.text.contains("very fast"))
+        },
+        WAIT,
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    settle(&api);
+    let notices = flooder
+        .sent()
+        .iter()
+        .filter(|m| m.text.contains("very fast"))
+        .count();
+    assert_eq!(notices, 1, "{}", flooder.transcript());
+    let calm = Person::new(&api, 3002, Some("en"));
+    calm.text("/start");
+    assert!(calm.transcript().contains("Question 1"));
+    // Someone who blocked the bot: their session is removed.
+    api.block(calm.chat);
+    calm.text("/help");
+    assert_eq!(rows(&db), 1, "only the flooder's session is left");
+}
+
+#[test]
+fn sessions_survive_a_kill_expire_and_are_deleted_on_request() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let mut bot = Bot::start(&api, &db, &[], &[]);
+    let p = Person::new(&api, 4001, Some("en"));
+    p.text("/start");
+    p.press_nth(0);
+    p.press_nth(0);
+    bot.kill9();
+    let bot = Bot::start(&api, &db, &[], &[]);
+    p.press_nth(3);
+    assert!(
+        p.sent().last().unwrap().text.contains("Question 4"),
+        "{}",
+        p.transcript()
+    );
+    // Idle past the time-to-live: a short word, and a fresh start.
+    sql(&db, "UPDATE sessions SET updated_at = 0");
+    p.text("hello");
+    assert!(
+        p.transcript().contains("It has been a long time"),
+        "{}",
+        p.transcript()
+    );
+    assert!(p.sent().last().unwrap().text.contains("Question 1"));
+    // A stored state from another format: an apology and a fresh start, never stuck.
+    sql(&db, "UPDATE sessions SET state = '{\"format\": 99}'");
+    p.text("hello");
+    assert!(
+        p.transcript().contains("Sorry, we could not continue"),
+        "{}",
+        p.transcript()
+    );
+    // /delete: the row is gone at once.
+    assert_eq!(rows(&db), 1);
+    p.text("/delete");
+    assert_eq!(rows(&db), 0);
+    assert!(p.transcript().contains("Your answers are deleted"));
+    drop(bot);
+}
+
+#[test]
+fn a_reload_keeps_running_interviews_on_their_version() {
+    let api = FakeApi::start_blocking();
+    let (dir, db) = temp_db();
+    let rules = dir.path().join("rules");
+    copy_dir(Path::new("rules/example"), &rules);
+    copy_dir(Path::new("locales"), &rules.join("locales-top"));
+    // The example's interface messages are links into locales/: copy them for real.
+    for lang in ["en", "es"] {
+        std::fs::remove_file(rules.join(format!("locales/{lang}/interface.ftl"))).ok();
+        std::fs::copy(
+            format!("locales/{lang}/interface.ftl"),
+            rules.join(format!("locales/{lang}/interface.ftl")),
+        )
+        .unwrap();
+    }
+    let file = rules.join("example.yaml");
+    let bot = Bot::start(&api, &db, &["--rules", file.to_str().unwrap()], &[]);
+    let old = Person::new(&api, 5001, Some("en"));
+    old.text("/start");
+    old.press_nth(0);
+    let version_of = |p: &Person<'_>| p.find(&|_| true).1.split(':').nth(1).unwrap().to_string();
+    let v1 = version_of(&old);
+    // A broken file is reported and the last good version keeps serving.
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replace("questions:", "questionz:")).unwrap();
+    bot.signal("HUP");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(bot.log().contains("still serving"), "{}", bot.log());
+    // A good edit: new interviews get it, the running one stays on its version.
+    std::fs::write(
+        &file,
+        good.replace("review_every_days: 180", "review_every_days: 181"),
+    )
+    .unwrap();
+    bot.signal("HUP");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(bot.log().contains("rules reloaded"), "{}", bot.log());
+    let new = Person::new(&api, 5002, Some("en"));
+    new.text("/start");
+    assert_ne!(version_of(&new), v1);
+    old.press_nth(0);
+    assert_eq!(version_of(&old), v1);
+    assert!(
+        !old.transcript().contains("This guide was updated"),
+        "{}",
+        old.transcript()
+    );
+}
+
+#[test]
+fn rate_limits_and_server_errors_lose_and_double_nothing() {
+    // The bot sleeps out `retry_after` (1 s) and teloxide pauses 10 s after a 5xx.
+    QUIET_MS.store(1500, std::sync::atomic::Ordering::Relaxed);
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let _bot = Bot::start(&api, &db, &[], &[]);
+    api.fail_next("sendMessage", 2, Fault::TooManyRequests { retry_after: 1 });
+    api.fail_next(
+        "editMessageText",
+        1,
+        Fault::TooManyRequests { retry_after: 1 },
+    );
+    api.fail_next(
+        "answerCallbackQuery",
+        1,
+        Fault::TooManyRequests { retry_after: 1 },
+    );
+    let p = Person::new(&api, 6001, Some("en"));
+    p.text("/start");
+    for n in VENEZUELAN_IN_COLOMBIA {
+        p.press_nth(n);
+    }
+    // A server error on the result: retried after teloxide's own 10 s pause.
+    api.fail_next("sendMessage", 1, Fault::ServerError(502));
+    let (message, data) = p.find(&|t| t.starts_with("✅"));
+    api.push_callback(p.chat, p.user(), message, &data);
+    api.wait_until_blocking(
+        |s| {
+            s.transcript(6001).contains("Your result")
+                && s.transcript(6001).contains("Guide reviewed")
+        },
+        WAIT,
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    settle(&api);
+    assert_eq!(api.injected().len(), 5, "{}", api.dump());
+    // No question twice, every press answered once.
+    let sent = p.sent();
+    for n in 1..=8 {
+        let label = format!("Question {n}\n");
+        let count = sent.iter().filter(|m| m.text.starts_with(&label)).count();
+        assert_eq!(count, 1, "{label:?}\n{}", p.transcript());
+    }
+    let ids: Vec<String> = api
+        .callback_answers()
+        .iter()
+        .map(|a| a.callback_query_id.clone())
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len());
+    assert_eq!(ids.len(), 9);
+}
+
+#[test]
+fn a_hundred_people_at_once_all_reach_their_result() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let _bot = Bot::start(&api, &db, &[], &[]);
+    let people: Vec<Person<'_>> = (0..100)
+        .map(|i| Person::new(&api, 7000 + i, Some("es")))
+        .collect();
+    for p in &people {
+        api.push_command(p.chat, p.user(), "/start", p.lang);
+    }
+    settle(&api);
+    let mut steps: Vec<usize> = VENEZUELAN_IN_COLOMBIA.to_vec();
+    steps.push(usize::MAX);
+    for n in steps {
+        // Everyone presses at once; then wait for all replies.
+        for p in &people {
+            let last = p
+                .sent()
+                .into_iter()
+                .rev()
+                .find(|m| !m.buttons().is_empty())
+                .unwrap();
+            let answers: Vec<String> = last
+                .buttons()
+                .into_iter()
+                .flatten()
+                .filter_map(|b| b.callback_data)
+                .filter(|d| !d.ends_with(":b") && !d.ends_with(":r"))
+                .collect();
+            let pick = if n == usize::MAX {
+                answers.len() - 1
+            } else {
+                n
+            };
+            api.push_callback(p.chat, p.user(), last.message_id, &answers[pick]);
+        }
+        settle(&api);
+    }
+    for p in &people {
+        assert!(
+            p.transcript().contains("Tu resultado"),
+            "{}",
+            p.transcript()
+        );
+    }
+    assert_eq!(api.callback_answers().len(), 100 * 9);
+}
+
+#[test]
+fn the_log_holds_no_personal_data() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let bot = Bot::start(&api, &db, &[], &[]);
+    let p = Person::new(&api, 987_654_321, Some("es"));
+    p.text("/start");
+    p.text("mi secreto 4242");
+    p.press_nth(0);
+    api.push_sticker(p.chat, p.user());
+    settle(&api);
+    interview(&p);
+    let (_, log) = bot.stop();
+    for secret in [
+        "987654321",
+        "Tester987654321",
+        "secreto",
+        "4242",
+        "Colombia",
+        "venezuela",
+    ] {
+        assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
+    }
+    assert!(log.contains("rumbo is running"), "{log}");
+}
+
+#[test]
+fn webhook_mode_serves_health_and_updates() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let listen = format!("127.0.0.1:{port}");
+    let url = format!("http://{listen}/hook");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rumbo"));
+    cmd.args(["run", "--webhook-url", &url, "--listen", &listen])
+        .env("RUMBO_DB", format!("sqlite:{}", db.display()))
+        .env("RUMBO_WEBHOOK_SECRET", "s3cret-token")
+        .env("RUMBO_AS_OF", "2023-11-01")
+        .env_remove("RUMBO_RULES")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in api.env() {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    api.wait_until_blocking(|s| s.count_requests("setWebhook") > 0, WAIT)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let health = http(
+        &listen,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(
+        health.starts_with("HTTP/1.1 200") && health.ends_with("ok\n"),
+        "{health}"
+    );
+    let update = r#"{"update_id":1,"message":{"message_id":1,"date":1700000000,"chat":{"id":8001,"type":"private","first_name":"T"},"from":{"id":8001,"is_bot":false,"first_name":"T","language_code":"en"},"text":"/start","entities":[{"type":"bot_command","offset":0,"length":6}]}}"#;
+    let wrong = http(
+        &listen,
+        &format!(
+            "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: wrong\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{update}",
+            update.len()
+        ),
+    );
+    assert!(!wrong.starts_with("HTTP/1.1 200"), "{wrong}");
+    let right = http(
+        &listen,
+        &format!(
+            "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: s3cret-token\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{update}",
+            update.len()
+        ),
+    );
+    assert!(right.starts_with("HTTP/1.1 200"), "{right}");
+    api.wait_until_blocking(|s| s.chat_messages(8001).len() >= 2, WAIT)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn http(addr: &str, request: &str) -> String {
+    use std::io::Write;
+    // The webhook is registered just before its server binds: try for a few seconds.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut s = loop {
+        match std::net::TcpStream::connect(addr) {
+            Ok(s) => break s,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => panic!("cannot connect to {addr}: {e}"),
+        }
+    };
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        let meta = std::fs::metadata(entry.path()).unwrap();
+        if meta.is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
