@@ -595,6 +595,26 @@ fn a_reload_keeps_running_interviews_on_their_version() {
         "{}",
         old.transcript()
     );
+    drop(bot);
+
+    // With --watch, saving a file is enough.
+    let bot = Bot::start(
+        &api,
+        &db,
+        &["--watch", "--rules", file.to_str().unwrap()],
+        &[],
+    );
+    std::thread::sleep(Duration::from_millis(1200));
+    std::fs::write(
+        &file,
+        good.replace("review_every_days: 180", "review_every_days: 182"),
+    )
+    .unwrap();
+    let deadline = Instant::now() + WAIT;
+    while !bot.log().contains("rules reloaded") {
+        assert!(Instant::now() < deadline, "no reload:\n{}", bot.log());
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 #[test]
