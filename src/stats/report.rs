@@ -360,6 +360,7 @@ pub fn build(tally: &Tally, filters: &Filters, by: By, k: u32) -> Report {
     let question_ids: BTreeSet<&str> = tally
         .keys("shown")
         .chain(tally.keys("answered"))
+        .filter(|&(_, n)| n > 0)
         .map(|(q, _)| q)
         .chain(choices_of.keys().copied())
         .collect();
@@ -387,6 +388,8 @@ pub fn build(tally: &Tally, filters: &Filters, by: By, k: u32) -> Report {
             results.entry(o).or_default()[s] += n;
         }
     }
+    // A row that was only ever counted zero times is as if never counted.
+    results.retain(|_, counts| counts.iter().any(|&n| n > 0));
     let outcome_cells: Vec<(String, [usize; 4], usize)> = results
         .iter()
         .map(|(o, counts)| {
@@ -592,5 +595,88 @@ pub fn build(tally: &Tally, filters: &Filters, by: By, k: u32) -> Report {
         expired: entries(&expiries, expired),
         dimensions,
         series,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A tally of a few days of small counts over every metric a report reads.
+    fn tally(values: &[u64]) -> Tally {
+        let mut t = Tally::default();
+        let mut next = values.iter().copied().cycle();
+        let start = Date::new(2025, 3, 3).unwrap();
+        for d in 0..3 {
+            let day = start.add_days(d * 4);
+            for locale in ["es", "en"] {
+                let mut add = |metric: &str, key: &str| {
+                    t.add(day, locale, metric, key, next.next().unwrap());
+                };
+                for source in ["flyer", "none"] {
+                    add("started", source);
+                }
+                add("completed", "");
+                for q in ["place", "passport"] {
+                    add("shown", q);
+                    add("answered", q);
+                    add("answered_choice", &format!("{q}:yes"));
+                    add("expired", q);
+                }
+                for (o, s) in [("visa", "open"), ("visa", "maybe"), ("asylum", "closed")] {
+                    add("result", &format!("{o}:{s}"));
+                    add("result_by", &format!("place=a|{o}:{s}"));
+                    add("result_by", &format!("place=b|{o}:{s}"));
+                }
+                add("switch", "en");
+                add("back", "");
+            }
+        }
+        t
+    }
+
+    /// Every count the report prints.
+    fn printed(report: &Report) -> Vec<u64> {
+        let json = serde_json::to_value(report).unwrap();
+        let mut out = Vec::new();
+        fn walk(v: &serde_json::Value, key: &str, out: &mut Vec<u64>) {
+            const RATES: [&str; 6] = [
+                "share",
+                "per_session",
+                "completion_rate",
+                "drop_off",
+                "format",
+                "k",
+            ];
+            match v {
+                serde_json::Value::Object(m) => m.iter().for_each(|(k, v)| walk(v, k, out)),
+                serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, key, out)),
+                serde_json::Value::Number(n) if !RATES.contains(&key) => {
+                    out.push(n.as_u64().unwrap())
+                }
+                _ => {}
+            }
+        }
+        walk(&json, "", &mut out);
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Whole reports of small, mixed counts: suppression settles (its own audit is
+        /// asserted in debug builds) and nothing from 1 to k−1 is printed.
+        #[test]
+        fn no_report_prints_a_small_count(
+            values in prop::collection::vec(prop_oneof![3 => 0u64..6, 2 => 6u64..15, 1 => 15u64..80], 7..40),
+            k in 3u32..12,
+            by in prop_oneof![Just(By::Day), Just(By::Week)],
+        ) {
+            let report = build(&tally(&values), &Filters::default(), by, k);
+            for n in printed(&report) {
+                prop_assert!(n == 0 || n >= u64::from(k), "{} printed with k = {}", n, k);
+            }
+        }
     }
 }
