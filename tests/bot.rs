@@ -339,6 +339,28 @@ fn a_whole_interview_in_spanish_and_in_english() {
             .flat_map(|m| m.buttons().into_iter().flatten())
             .any(|b| b.url.as_deref() == Some("https://movilidadsegura.org/"))
     );
+    // Anonymous counters: two sessions started, two completed, by language.
+    let (started, completed) = {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let store = rumbo::store::Store::open(
+                &format!("sqlite:{}", db.display()),
+                Duration::from_secs(86_400),
+            )
+            .await
+            .unwrap();
+            let counts = (
+                store.counter("started", "none").await.unwrap(),
+                store.counter("completed", "").await.unwrap(),
+            );
+            store.close().await;
+            counts
+        })
+    };
+    assert_eq!((started, completed), (2, 2));
     // Every press was answered exactly once.
     let presses = api.requests_for("answerCallbackQuery").len();
     assert_eq!(presses, 2 * 9, "{}", api.dump());
