@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::callback::{self, Action, Callback};
 use crate::date::Date;
 use crate::diag::{self, Diagnostic, Pos};
-use crate::i18n::{ArgValue, Args, LocaleFile, Locales};
+use crate::i18n::{ArgValue, Args, LocaleFile, Locales, MessageInfo, PreparedArgs};
 use crate::render::{self, OUTCOME_VARIABLES, QUESTION_VARIABLES, UI_BUTTONS, UI_MESSAGES};
 use crate::rules::analysis::{self, Analysis, Coverage};
 use crate::rules::{Rules, message_id, resolve};
@@ -110,6 +110,7 @@ pub fn load(input: &Input, today: Date) -> Report {
                     rules: &rules,
                     locales: l,
                     analysis: &found,
+                    languages: l.languages(),
                 };
                 diagnostics.extend(cross.run());
             }
@@ -227,33 +228,87 @@ fn file_checks(file: &Path, rules: &Rules, today: Date) -> Vec<Diagnostic> {
 }
 
 /// The checks that need rules and locales together.
+///
+/// A large file has tens of thousands of messages per language, so the checks here avoid
+/// work per message that does not depend on the message: the longest arguments are put into
+/// Fluent's form once per language ([`PreparedArgs`]), the variables a message may use are
+/// not collected into a new set for each message ([`Allowed`]), and the texts of a
+/// diagnostic are built only when there is one to report.
 struct Cross<'a> {
     file: &'a Path,
     locales_dir: &'a Path,
     rules: &'a Rules,
     locales: &'a Locales,
     analysis: &'a Analysis,
+    /// The locales' languages, sorted.
+    languages: Vec<String>,
+}
+
+/// The variables a message may use: a fixed list, plus those set on every path that reaches
+/// it, less a few the rule does not provide.
+#[derive(Clone, Copy)]
+struct Allowed<'a> {
+    fixed: &'a [&'a str],
+    reached: Option<&'a BTreeSet<String>>,
+    except: &'a [&'a str],
+}
+
+impl<'a> Allowed<'a> {
+    /// No variable at all (button labels).
+    const NONE: Allowed<'static> = Allowed {
+        fixed: &[],
+        reached: None,
+        except: &[],
+    };
+
+    fn only(fixed: &'a [&'a str]) -> Self {
+        Allowed {
+            fixed,
+            reached: None,
+            except: &[],
+        }
+    }
+
+    fn contains(&self, var: &str) -> bool {
+        !self.except.contains(&var)
+            && (self.fixed.contains(&var) || self.reached.is_some_and(|r| r.contains(var)))
+    }
+
+    /// Every allowed name, sorted (for the help of a diagnostic).
+    fn names(&self) -> BTreeSet<&'a str> {
+        self.fixed
+            .iter()
+            .copied()
+            .chain(self.reached.into_iter().flatten().map(String::as_str))
+            .filter(|v| !self.except.contains(v))
+            .collect()
+    }
 }
 
 impl Cross<'_> {
     fn run(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let languages = self.locales.languages();
-        if !languages.contains(&self.rules.default_locale) {
+        if !self.languages.contains(&self.rules.default_locale) {
             out.push(Diagnostic::error(
                 self.file,
                 self.rules.spans.default_locale.start,
                 format!(
                     "default locale `{}` is not among the locales ({})",
                     self.rules.default_locale,
-                    languages.join(", ")
+                    self.languages.join(", ")
                 ),
             ));
         }
-        for lang in &languages {
+        // Each language is checked on its own, so the languages are checked in parallel;
+        // their diagnostics are put together in the order of the languages, as if one after
+        // the other.
+        let per_language = parallel_map(&self.languages, |lang| {
+            let mut out = Vec::new();
             self.ui(lang, &mut out);
             self.rule_messages(lang, &mut out);
-        }
+            out
+        });
+        out.extend(per_language.into_iter().flatten());
         out
     }
 
@@ -281,28 +336,28 @@ impl Cross<'_> {
                 );
                 continue;
             };
-            let allowed: BTreeSet<String> = allowed.iter().map(|s| s.to_string()).collect();
             self.unknown_variables(
                 lang,
                 id,
                 &info.variables,
-                &allowed,
-                "which the interface does not provide",
+                Allowed::only(allowed),
+                || "which the interface does not provide".to_string(),
                 out,
             );
         }
         // `ui-review-change` names a question: measure it with the longest short name.
+        let no_args = Args::new();
+        let no_args = PreparedArgs::new(lang, &no_args);
         let longest_short = self
             .rules
             .questions
             .iter()
             .filter_map(|q| {
                 self.locales
-                    .format_attribute(
-                        lang,
+                    .format_attribute_prepared(
                         &message_id::question(&q.id),
                         message_id::SHORT,
-                        &Args::new(),
+                        &no_args,
                     )
                     .ok()
             })
@@ -310,44 +365,36 @@ impl Cross<'_> {
             .unwrap_or_default();
         let mut args = Args::new();
         args.insert("question".into(), ArgValue::Text(longest_short));
+        let args = PreparedArgs::new(lang, &args);
         for id in UI_BUTTONS {
-            self.label(lang, id, None, &args, out);
+            self.label(id, None, &args, out);
         }
     }
 
     fn rule_messages(&self, lang: &str, out: &mut Vec<Diagnostic>) {
         let longest = self.longest_args(lang);
+        let longest = PreparedArgs::new(lang, &longest);
+        let no_args = Args::new();
+        let no_args = PreparedArgs::new(lang, &no_args);
         for (i, q) in self.rules.questions.iter().enumerate() {
             let id = message_id::question(&q.id);
-            let mut allowed: BTreeSet<String> =
-                QUESTION_VARIABLES.iter().map(|s| s.to_string()).collect();
             // No path reaches it (reported elsewhere), or the analysis stopped early: there is
             // nothing to check its variables against.
             let reached = self.analysis.question_args.get(i).and_then(Option::as_ref);
-            allowed.extend(reached.into_iter().flatten().cloned());
-            if self.present(lang, &id, q.span.start, out) {
-                let what = format!("which is not set on every path that asks `{}`", q.id);
-                let vars = &self
-                    .locales
-                    .message(lang, &id)
-                    .map(|m| m.variables.clone())
-                    .unwrap_or_default();
+            let allowed = Allowed {
+                fixed: QUESTION_VARIABLES,
+                reached,
+                except: &[],
+            };
+            if let Some(info) = self.present(lang, &id, q.span.start, out) {
                 if reached.is_some() {
-                    self.unknown_variables(lang, &id, vars, &allowed, &what, out);
+                    let what = || format!("which is not set on every path that asks `{}`", q.id);
+                    self.unknown_variables(lang, &id, &info.variables, allowed, what, out);
                 }
-                let short = self
-                    .locales
-                    .message(lang, &id)
-                    .and_then(|m| m.attributes.get(message_id::SHORT).cloned());
-                // Another locale that has it makes this a translation gap, which the locales'
-                // own consistency check reports at the text to translate.
-                let short_elsewhere = self.locales.languages().iter().any(|l| {
-                    self.locales
-                        .message(l, &id)
-                        .is_some_and(|m| m.attributes.contains_key(message_id::SHORT))
-                });
-                match short {
-                    None if short_elsewhere => {}
+                match info.attributes.get(message_id::SHORT) {
+                    // Another locale that has it makes this a translation gap, which the
+                    // locales' own consistency check reports at the text to translate.
+                    None if self.short_elsewhere(&id) => {}
                     None => out.push(
                         Diagnostic::error(
                             self.message_file(lang, &id),
@@ -358,58 +405,58 @@ impl Cross<'_> {
                     ),
                     Some(short_vars) => {
                         let name = format!("{id}.{}", message_id::SHORT);
-                        self.unknown_variables(lang, &name, &short_vars, &BTreeSet::new(), "but button labels take no variables", out);
-                        self.label(lang, &id, Some(message_id::SHORT), &longest, out);
+                        self.unknown_variables(lang, &name, short_vars, Allowed::NONE, || "but button labels take no variables".to_string(), out);
+                        self.label(&id, Some(message_id::SHORT), &longest, out);
                     }
                 }
-                self.length(lang, &id, &longest, out);
+                self.length(&id, &longest, out);
             }
             for c in &q.choices {
                 let cid = message_id::choice(&q.id, &c.id);
-                if self.present(lang, &cid, c.span.start, out) {
-                    self.button_label(lang, &cid, &longest, out);
+                if let Some(info) = self.present(lang, &cid, c.span.start, out) {
+                    self.button_label(&cid, info, &longest, out);
                 }
             }
         }
         for (o, outcome) in self.rules.outcomes.iter().enumerate() {
-            let mut allowed: BTreeSet<String> =
-                OUTCOME_VARIABLES.iter().map(|s| s.to_string()).collect();
             let reached = self.analysis.outcome_args.get(o).and_then(Option::as_ref);
-            allowed.extend(reached.into_iter().flatten().cloned());
+            let mut except = Vec::new();
             if outcome.window.opens.is_none() {
-                allowed.remove("opens");
+                except.push("opens");
             }
             if outcome.window.closes.is_none() {
-                allowed.remove("closes");
+                except.push("closes");
             }
+            let allowed = Allowed {
+                fixed: OUTCOME_VARIABLES,
+                reached,
+                except: &except,
+            };
             for id in [
                 message_id::outcome(&outcome.id),
                 message_id::outcome_next(&outcome.id),
             ] {
-                if self.present(lang, &id, outcome.span.start, out) {
-                    let vars = self
-                        .locales
-                        .message(lang, &id)
-                        .map(|m| m.variables.clone())
-                        .unwrap_or_default();
-                    let what = format!(
-                        "which is not set on every path where `{}` applies",
-                        outcome.id
-                    );
+                if let Some(info) = self.present(lang, &id, outcome.span.start, out) {
                     if reached.is_some() {
-                        self.unknown_variables(lang, &id, &vars, &allowed, &what, out);
+                        let what = || {
+                            format!(
+                                "which is not set on every path where `{}` applies",
+                                outcome.id
+                            )
+                        };
+                        self.unknown_variables(lang, &id, &info.variables, allowed, what, out);
                     }
-                    self.length(lang, &id, &longest, out);
+                    self.length(&id, &longest, out);
                 }
             }
         }
         for link in &self.rules.links {
             let id = message_id::link(&link.id);
-            if self.present(lang, &id, link.span.start, out) {
-                self.button_label(lang, &id, &Args::new(), out);
+            if let Some(info) = self.present(lang, &id, link.span.start, out) {
+                self.button_label(&id, info, &no_args, out);
             }
         }
-        self.cards(lang, &longest, out);
+        self.cards(lang, longest.args(), out);
     }
 
     /// The file defining message `id` (an attribute `id.attr` counts as its message).
@@ -427,10 +474,17 @@ impl Cross<'_> {
             .map_or(Pos::new(1, 1), |m| m.pos)
     }
 
-    /// Reports a message the rules need that `lang` lacks, at the rule that needs it.
-    /// A message another locale has is reported by the locales' own consistency check,
-    /// at the text to translate; only a message no locale has is reported here.
-    fn present(&self, lang: &str, id: &str, at: Pos, out: &mut Vec<Diagnostic>) -> bool {
+    /// Message `id` of `lang`, reporting one the rules need that `lang` lacks, at the rule
+    /// that needs it. A message another locale has is reported by the locales' own
+    /// consistency check, at the text to translate; only a message no locale has is
+    /// reported here.
+    fn present(
+        &self,
+        lang: &str,
+        id: &str,
+        at: Pos,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<&MessageInfo> {
         if let Some(info) = self.locales.message(lang, id) {
             if !info.has_value {
                 out.push(
@@ -442,10 +496,10 @@ impl Cross<'_> {
                     .with_help(format!("write its text after `{id} =`")),
                 );
             }
-            return true;
+            return Some(info);
         }
         if self.elsewhere(id) {
-            return false;
+            return None;
         }
         let mut d = Diagnostic::error(
             self.file,
@@ -464,67 +518,78 @@ impl Cross<'_> {
                 }),
         );
         out.push(d);
-        false
+        None
     }
 
     /// A button label: no variables, and short enough for a phone. Labels are shown again on
     /// the review screen and in result cards, where the question's arguments are not at
     /// hand, so they take none.
-    fn button_label(&self, lang: &str, id: &str, args: &Args, out: &mut Vec<Diagnostic>) {
-        let vars = self
-            .locales
-            .message(lang, id)
-            .map(|m| m.variables.clone())
-            .unwrap_or_default();
+    fn button_label(
+        &self,
+        id: &str,
+        info: &MessageInfo,
+        args: &PreparedArgs<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         self.unknown_variables(
-            lang,
+            args.lang(),
             id,
-            &vars,
-            &BTreeSet::new(),
-            "but button labels take no variables",
+            &info.variables,
+            Allowed::NONE,
+            || "but button labels take no variables".to_string(),
             out,
         );
-        self.label(lang, id, None, args, out);
+        self.label(id, None, args, out);
     }
 
     /// Whether some locale defines message `id`.
     fn elsewhere(&self, id: &str) -> bool {
-        self.locales
-            .languages()
+        self.languages
             .iter()
             .any(|l| self.locales.message(l, id).is_some())
     }
 
+    /// Whether some locale gives message `id` a `.short` attribute.
+    fn short_elsewhere(&self, id: &str) -> bool {
+        self.languages.iter().any(|l| {
+            self.locales
+                .message(l, id)
+                .is_some_and(|m| m.attributes.contains_key(message_id::SHORT))
+        })
+    }
+
+    /// Reports each variable of `used` that is not `allowed`; `reason` (called only when
+    /// there is one) ends the message.
     fn unknown_variables(
         &self,
         lang: &str,
         id: &str,
         used: &BTreeSet<String>,
-        allowed: &BTreeSet<String>,
-        reason: &str,
+        allowed: Allowed<'_>,
+        reason: impl Fn() -> String,
         out: &mut Vec<Diagnostic>,
     ) {
-        for var in used.difference(allowed) {
-            let help =
-                diag::suggest(var, allowed.iter().map(String::as_str)).unwrap_or_else(|| {
-                    if allowed.is_empty() {
-                        "this message gets no variables".to_string()
-                    } else {
-                        format!(
-                            "it can use {}",
-                            allowed
-                                .iter()
-                                .map(|v| format!("`${v}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    }
-                });
+        for var in used.iter().filter(|v| !allowed.contains(v)) {
+            let allowed = allowed.names();
+            let help = diag::suggest(var, allowed.iter().copied()).unwrap_or_else(|| {
+                if allowed.is_empty() {
+                    "this message gets no variables".to_string()
+                } else {
+                    format!(
+                        "it can use {}",
+                        allowed
+                            .iter()
+                            .map(|v| format!("`${v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            });
             out.push(
                 Diagnostic::error(
                     self.message_file(lang, id),
                     self.message_pos(lang, id),
-                    format!("message `{id}` uses `${var}`, {reason}"),
+                    format!("message `{id}` uses `${var}`, {}", reason()),
                 )
                 .with_help(help),
             );
@@ -574,8 +639,9 @@ impl Cross<'_> {
         longest.into_iter().map(|(k, (_, v))| (k, v)).collect()
     }
 
-    fn length(&self, lang: &str, id: &str, args: &Args, out: &mut Vec<Diagnostic>) {
-        if let Ok(text) = self.locales.format(lang, id, args) {
+    fn length(&self, id: &str, args: &PreparedArgs<'_>, out: &mut Vec<Diagnostic>) {
+        let lang = args.lang();
+        if let Ok(text) = self.locales.format_prepared(id, args) {
             let n = text.chars().count();
             if n > MAX_MESSAGE_CHARS {
                 out.push(
@@ -592,15 +658,15 @@ impl Cross<'_> {
 
     fn label(
         &self,
-        lang: &str,
         id: &str,
         attribute: Option<&str>,
-        args: &Args,
+        args: &PreparedArgs<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
+        let lang = args.lang();
         let text = match attribute {
-            Some(attr) => self.locales.format_attribute(lang, id, attr, args),
-            None => self.locales.format(lang, id, args),
+            Some(attr) => self.locales.format_attribute_prepared(id, attr, args),
+            None => self.locales.format_prepared(id, args),
         };
         let Ok(text) = text else { return };
         let n = text.chars().count();
@@ -672,4 +738,35 @@ fn longest_choice(rules: &Rules, locales: &Locales, lang: &str, q: u16) -> u16 {
                 .map_or(0, |t| t.chars().count())
         })
         .unwrap_or(0) as u16
+}
+
+/// `f` of each item, in order, computed on parallel threads: the first item on this thread,
+/// each other on a thread of its own. An item whose thread cannot be started is done here
+/// instead, so the result never depends on the threads.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let Some((first, rest)) = items.split_first() else {
+        return Vec::new();
+    };
+    std::thread::scope(|scope| {
+        let f = &f;
+        let jobs: Vec<_> = rest
+            .iter()
+            .map(|item| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || f(item))
+                    .map_err(|_| item)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        out.push(f(first));
+        for job in jobs {
+            out.push(match job {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(item) => f(item),
+            });
+        }
+        out
+    })
 }

@@ -64,6 +64,47 @@ impl From<i64> for ArgValue {
 /// The variables given to a message, by name (without the `$`).
 pub type Args = BTreeMap<String, ArgValue>;
 
+/// Arguments converted for Fluent once, for formatting many messages of one language with
+/// the same values (see [`Locales::format_prepared`]).
+///
+/// Converting is not free: every date is put into words and every name copied into Fluent's
+/// argument list. `check` formats each of tens of thousands of messages with the same
+/// longest arguments, and converting them once per language rather than once per message
+/// saves most of that work. The result is the same as [`Locales::format`] with `args`.
+pub struct PreparedArgs<'a> {
+    lang: &'a str,
+    args: &'a Args,
+    fluent: FluentArgs<'a>,
+}
+
+impl<'a> PreparedArgs<'a> {
+    /// `args` as messages of `lang` take them.
+    pub fn new(lang: &'a str, args: &'a Args) -> Self {
+        PreparedArgs {
+            lang,
+            args,
+            fluent: fluent_args(lang, args),
+        }
+    }
+
+    /// The language the arguments were prepared for.
+    pub fn lang(&self) -> &'a str {
+        self.lang
+    }
+
+    /// The arguments as given.
+    pub fn args(&self) -> &'a Args {
+        self.args
+    }
+}
+
+/// A pattern ready to format: its bundle, the pattern and what it needs from the arguments.
+type Formattable<'s> = (
+    &'s FluentBundle<FluentResource>,
+    &'s fluent_syntax::ast::Pattern<&'s str>,
+    Needs<'s>,
+);
+
 /// One .ftl file's content, so locales can be embedded in the binary as well as read from disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocaleFile {
@@ -267,6 +308,47 @@ impl Locales {
     /// Every variable the message can read must be supplied, even one read only in a variant
     /// that this call would not pick: that keeps the outcome independent of the values.
     pub fn format(&self, lang: &str, id: &str, args: &Args) -> Result<String, I18nError> {
+        let (bundle, pattern, needs) = self.value(lang, id)?;
+        needs.check(args)?;
+        needs.format(bundle, pattern, &fluent_args(lang, args))
+    }
+
+    /// Formats attribute `attribute` of message `id`, with the same guarantees as
+    /// [`Locales::format`].
+    pub fn format_attribute(
+        &self,
+        lang: &str,
+        id: &str,
+        attribute: &str,
+        args: &Args,
+    ) -> Result<String, I18nError> {
+        let (bundle, pattern, needs) = self.attribute(lang, id, attribute)?;
+        needs.check(args)?;
+        needs.format(bundle, pattern, &fluent_args(lang, args))
+    }
+
+    /// [`Locales::format`] with arguments converted once for many messages of one language.
+    pub fn format_prepared(&self, id: &str, args: &PreparedArgs<'_>) -> Result<String, I18nError> {
+        let (bundle, pattern, needs) = self.value(args.lang, id)?;
+        needs.check(args.args)?;
+        needs.format(bundle, pattern, &args.fluent)
+    }
+
+    /// [`Locales::format_attribute`] with arguments converted once for many messages of one
+    /// language.
+    pub fn format_attribute_prepared(
+        &self,
+        id: &str,
+        attribute: &str,
+        args: &PreparedArgs<'_>,
+    ) -> Result<String, I18nError> {
+        let (bundle, pattern, needs) = self.attribute(args.lang, id, attribute)?;
+        needs.check(args.args)?;
+        needs.format(bundle, pattern, &args.fluent)
+    }
+
+    /// The value of message `id` and what formatting it needs.
+    fn value<'s>(&'s self, lang: &'s str, id: &'s str) -> Result<Formattable<'s>, I18nError> {
         let (language, entry) = self.entry(lang, id)?;
         let pattern = language
             .bundle
@@ -283,18 +365,16 @@ impl Locales {
             variables: &entry.info.variables,
             numeric: &entry.numeric,
         };
-        needs.format(&language.bundle, pattern, args)
+        Ok((&language.bundle, pattern, needs))
     }
 
-    /// Formats attribute `attribute` of message `id`, with the same guarantees as
-    /// [`Locales::format`].
-    pub fn format_attribute(
-        &self,
-        lang: &str,
-        id: &str,
-        attribute: &str,
-        args: &Args,
-    ) -> Result<String, I18nError> {
+    /// Attribute `attribute` of message `id` and what formatting it needs.
+    fn attribute<'s>(
+        &'s self,
+        lang: &'s str,
+        id: &'s str,
+        attribute: &'s str,
+    ) -> Result<Formattable<'s>, I18nError> {
         let (language, entry) = self.entry(lang, id)?;
         let missing = || I18nError::MissingAttribute {
             lang: lang.to_string(),
@@ -316,7 +396,7 @@ impl Locales {
             variables,
             numeric,
         };
-        needs.format(&language.bundle, pattern, args)
+        Ok((&language.bundle, pattern, needs))
     }
 
     fn entry(&self, lang: &str, id: &str) -> Result<(&Language, &MessageEntry), I18nError> {
@@ -480,12 +560,9 @@ impl Needs<'_> {
         }
     }
 
-    fn format(
-        &self,
-        bundle: &FluentBundle<FluentResource>,
-        pattern: &fluent_syntax::ast::Pattern<&str>,
-        args: &Args,
-    ) -> Result<String, I18nError> {
+    /// Every variable the pattern can read is supplied, and each one given to `NUMBER()` is
+    /// a number.
+    fn check(&self, args: &Args) -> Result<(), I18nError> {
         let mut problems = Vec::new();
         for var in self.variables {
             match args.get(var) {
@@ -498,27 +575,43 @@ impl Needs<'_> {
                 Some(_) => {}
             }
         }
-        if !problems.is_empty() {
-            return Err(self.error(problems));
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(self.error(problems))
         }
-        let mut fluent_args = FluentArgs::with_capacity(args.len());
-        for (name, value) in args {
-            let value = match value {
-                ArgValue::Text(s) => FluentValue::from(s.as_str()),
-                ArgValue::Date(d) => FluentValue::from(Locales::format_date(self.lang, *d)),
-                ArgValue::Month(d) => FluentValue::from(Locales::format_month(self.lang, *d)),
-                ArgValue::Number(n) => FluentValue::from(*n),
-            };
-            fluent_args.set(name.as_str(), value);
-        }
+    }
+
+    /// Formats the pattern (after [`Needs::check`]) with the arguments in Fluent's form.
+    fn format(
+        &self,
+        bundle: &FluentBundle<FluentResource>,
+        pattern: &fluent_syntax::ast::Pattern<&str>,
+        fluent_args: &FluentArgs<'_>,
+    ) -> Result<String, I18nError> {
         let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+        let text = bundle.format_pattern(pattern, Some(fluent_args), &mut errors);
         if errors.is_empty() {
             Ok(text.into_owned())
         } else {
             Err(self.error(errors.iter().map(describe).collect()))
         }
     }
+}
+
+/// The arguments as Fluent takes them, dates put into words for `lang`.
+fn fluent_args<'a>(lang: &str, args: &'a Args) -> FluentArgs<'a> {
+    let mut fluent_args = FluentArgs::with_capacity(args.len());
+    for (name, value) in args {
+        let value = match value {
+            ArgValue::Text(s) => FluentValue::from(s.as_str()),
+            ArgValue::Date(d) => FluentValue::from(Locales::format_date(lang, *d)),
+            ArgValue::Month(d) => FluentValue::from(Locales::format_month(lang, *d)),
+            ArgValue::Number(n) => FluentValue::from(*n),
+        };
+        fluent_args.set(name.as_str(), value);
+    }
+    fluent_args
 }
 
 /// A Fluent formatting error in the same words as the load-time diagnostics.
