@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 
@@ -83,26 +84,20 @@ pub fn version_of(input: &Input) -> String {
 }
 
 /// Loads and checks. `today` decides whether the last review is stale.
+///
+/// The locales and the rules are independent until the cross checks, so the locales are
+/// loaded on another thread while this one resolves and analyses the rules. The analysis
+/// stays on the caller's thread: it recurses once per question, and the caller chose that
+/// thread's stack. Diagnostics come in the same order whichever thread finishes first.
 pub fn load(input: &Input, today: Date) -> Report {
-    let mut diagnostics = input.locale_problems.clone();
-    let locales = match Locales::from_files(input.locale_files.clone()) {
-        Ok(l) => Some(l),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
-    if let Some(l) = &locales {
-        diagnostics.extend(l.check_consistency());
-    }
+    let ((locales, mut diagnostics), rules) =
+        beside(|| load_locales(input), || check_rules(input, today));
     let mut coverage = Coverage::default();
-    let rules = match resolve::resolve(&input.rules_path, &input.rules_bytes) {
-        Ok(mut rules) => {
-            rules.version = version_of(input);
-            let found = analysis::analyse(&input.rules_path, &rules, analysis::STATE_BUDGET);
+    let rules = match rules {
+        Ok((rules, found, file_diagnostics)) => {
             coverage = found.coverage.clone();
             diagnostics.extend(found.diagnostics.iter().cloned());
-            diagnostics.extend(file_checks(&input.rules_path, &rules, today));
+            diagnostics.extend(file_diagnostics);
             if let Some(l) = &locales {
                 let cross = Cross {
                     file: &input.rules_path,
@@ -133,6 +128,66 @@ pub fn load(input: &Input, today: Date) -> Report {
         diagnostics,
         coverage,
     }
+}
+
+/// The locales, if they load, with the problems met reading them, loading them and comparing
+/// them with each other.
+fn load_locales(input: &Input) -> (Option<Locales>, Vec<Diagnostic>) {
+    let mut diagnostics = input.locale_problems.clone();
+    let locales = match Locales::from_files(input.locale_files.clone()) {
+        Ok(l) => Some(l),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    if let Some(l) = &locales {
+        diagnostics.extend(l.check_consistency());
+    }
+    (locales, diagnostics)
+}
+
+/// The resolved rules with their flow analysis and the problems of the rules file alone, or
+/// the problems that kept the file from resolving.
+fn check_rules(
+    input: &Input,
+    today: Date,
+) -> Result<(Rules, Analysis, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut rules = resolve::resolve(&input.rules_path, &input.rules_bytes)?;
+    rules.version = version_of(input);
+    let found = analysis::analyse(&input.rules_path, &rules, analysis::STATE_BUDGET);
+    let file_diagnostics = file_checks(&input.rules_path, &rules, today);
+    Ok((rules, found, file_diagnostics))
+}
+
+/// The stack of the threads `check` starts: what a main thread usually gets. Deeply nested
+/// Fluent placeables are parsed and formatted recursively; this keeps a locale that loads
+/// on a program's main thread loading here.
+const THREAD_STACK: usize = 8 << 20;
+
+/// `a()` on a new thread while `b()` runs on this one. If no thread can be started, both run
+/// here, one after the other: the results never depend on the threads.
+fn beside<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    // Kept where a thread that cannot be started leaves it, to run it here instead.
+    let task = Mutex::new(Some(a));
+    let run = || {
+        let a = task.lock().unwrap_or_else(PoisonError::into_inner).take();
+        a.map(|a| a())
+    };
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .stack_size(THREAD_STACK)
+            .spawn_scoped(scope, run);
+        let b = b();
+        let a = match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => run(),
+        };
+        // `task` is taken exactly once: by the thread, or here when there is none.
+        (a.unwrap_or_else(|| unreachable!("the task ran once")), b)
+    })
 }
 
 /// Checks about the rules file alone that the flow analysis does not make.
@@ -753,6 +808,7 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
             .iter()
             .map(|item| {
                 std::thread::Builder::new()
+                    .stack_size(THREAD_STACK)
                     .spawn_scoped(scope, move || f(item))
                     .map_err(|_| item)
             })
