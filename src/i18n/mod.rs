@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use fluent::concurrent::FluentBundle;
 use fluent::{FluentArgs, FluentError, FluentResource, FluentValue};
 use fluent_langneg::{NegotiationStrategy, negotiate_languages};
+use rustc_hash::FxHashMap;
 use unic_langid::LanguageIdentifier;
 
 use crate::date::Date;
@@ -204,7 +205,43 @@ struct MessageEntry {
 struct Language {
     langid: LanguageIdentifier,
     bundle: FluentBundle<FluentResource>,
-    messages: BTreeMap<String, MessageEntry>,
+    /// The messages, sorted by id.
+    messages: Vec<(String, MessageEntry)>,
+    /// Where each id is in `messages`. A hash map: `check` looks up each of the tens of
+    /// thousands of messages of a large file several times.
+    index: FxHashMap<String, usize>,
+}
+
+impl Language {
+    /// `messages` must be sorted by id.
+    fn new(
+        langid: LanguageIdentifier,
+        bundle: FluentBundle<FluentResource>,
+        messages: Vec<(String, MessageEntry)>,
+    ) -> Self {
+        let mut index = FxHashMap::with_capacity_and_hasher(messages.len(), Default::default());
+        index.extend(
+            messages
+                .iter()
+                .enumerate()
+                .map(|(i, (id, _))| (id.clone(), i)),
+        );
+        Language {
+            langid,
+            bundle,
+            messages,
+            index,
+        }
+    }
+
+    fn message(&self, id: &str) -> Option<&MessageEntry> {
+        self.index.get(id).map(|&i| &self.messages[i].1)
+    }
+
+    /// The messages, sorted by id.
+    fn sorted(&self) -> impl Iterator<Item = (&str, &MessageEntry)> {
+        self.messages.iter().map(|(id, m)| (id.as_str(), m))
+    }
 }
 
 /// All loaded languages. `Send + Sync`: share one behind an `Arc` across handlers.
@@ -291,14 +328,14 @@ impl Locales {
 
     /// What is known about message `id` in `lang`, if both exist.
     pub fn message(&self, lang: &str, id: &str) -> Option<&MessageInfo> {
-        Some(&self.languages.get(lang)?.messages.get(id)?.info)
+        Some(&self.languages.get(lang)?.message(id)?.info)
     }
 
     /// ids of every message (not terms) in `lang`, sorted; empty for an unknown language.
     pub fn message_ids(&self, lang: &str) -> Vec<&str> {
         self.languages
             .get(lang)
-            .map(|l| l.messages.keys().map(String::as_str).collect())
+            .map(|l| l.messages.iter().map(|(id, _)| id.as_str()).collect())
             .unwrap_or_default()
     }
 
@@ -408,8 +445,7 @@ impl Locales {
                 id: id.to_string(),
             })?;
         let entry = language
-            .messages
-            .get(id)
+            .message(id)
             .ok_or_else(|| I18nError::MissingMessage {
                 lang: lang.to_string(),
                 id: id.to_string(),
@@ -445,17 +481,26 @@ impl Locales {
     /// the first locale (sorted) that has the message.
     pub fn check_consistency(&self) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
-        let all_ids: BTreeSet<&str> = self
+        // Every language's messages are sorted by id: walk them side by side, taking the
+        // smallest id left each time, rather than looking up every id in every language.
+        let mut walks: Vec<_> = self
             .languages
-            .values()
-            .flat_map(|l| l.messages.keys().map(String::as_str))
+            .iter()
+            .map(|(lang, l)| (lang.as_str(), l.sorted().peekable()))
             .collect();
-        for id in all_ids {
-            let present: Vec<(&str, &MessageInfo)> = self
-                .languages
-                .iter()
-                .filter_map(|(lang, l)| l.messages.get(id).map(|m| (lang.as_str(), &m.info)))
-                .collect();
+        let mut present: Vec<(&str, &MessageInfo)> = Vec::with_capacity(walks.len());
+        loop {
+            let next = walks
+                .iter_mut()
+                .filter_map(|(_, walk)| walk.peek().map(|&(id, _)| id))
+                .min();
+            let Some(id) = next else { break };
+            present.clear();
+            for (lang, walk) in &mut walks {
+                if let Some((_, m)) = walk.next_if(|&(other, _)| other == id) {
+                    present.push((*lang, &m.info));
+                }
+            }
             let Some(&(first_lang, first)) = present.first() else {
                 continue;
             };
