@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError, mpsc};
 
 use sha2::{Digest, Sha256};
 
@@ -85,37 +85,58 @@ pub fn version_of(input: &Input) -> String {
 
 /// Loads and checks. `today` decides whether the last review is stale.
 ///
-/// The locales and the rules are independent until the cross checks, so the locales are
-/// loaded on another thread while this one resolves and analyses the rules. The analysis
-/// stays on the caller's thread: it recurses once per question, and the caller chose that
-/// thread's stack. Diagnostics come in the same order whichever thread finishes first.
+/// The work is shared by two threads. This one resolves the rules and runs the flow
+/// analysis; the analysis stays here because it recurses once per question, and the caller
+/// chose this thread's stack. Meanwhile a helper loads the locales and then, once the rules
+/// are resolved, makes every check that does not need the analysis: the checks of the rules
+/// file alone and most of the cross checks (formatting each message with its longest
+/// arguments). What needs the analysis (which variables each message may use) is checked
+/// after both are done. Diagnostics come in the same order as if all ran one after the
+/// other.
 pub fn load(input: &Input, today: Date) -> Report {
-    let ((locales, mut diagnostics), rules) =
-        beside(|| load_locales(input), || check_rules(input, today));
+    // Where the resolved rules wait for the helper; it outlives both threads, so the helper
+    // can borrow them while this thread analyses them.
+    let resolved: OnceLock<Rules> = OnceLock::new();
+    let (to_helper, from_main) = mpsc::channel::<&Rules>();
+    let (helped, analysed) = beside(
+        move || {
+            let (locales, diagnostics) = load_locales(input);
+            // No rules when they did not resolve (or this thread's work stopped early).
+            let early = from_main
+                .recv()
+                .ok()
+                .map(|rules| before_analysis(input, rules, locales.as_ref(), today));
+            (locales, diagnostics, early)
+        },
+        || {
+            let mut rules = resolve::resolve(&input.rules_path, &input.rules_bytes)?;
+            rules.version = version_of(input);
+            let rules = resolved.get_or_init(|| rules);
+            // The helper is gone only if it panicked, which joining it reports.
+            let _ = to_helper.send(rules);
+            drop(to_helper);
+            let found = analysis::analyse(&input.rules_path, rules, analysis::STATE_BUDGET);
+            Ok::<_, Vec<Diagnostic>>((rules, found))
+        },
+    );
+    let (locales, mut diagnostics, early) = helped;
     let mut coverage = Coverage::default();
-    let rules = match rules {
-        Ok((rules, found, file_diagnostics)) => {
+    match analysed {
+        Ok((rules, found)) => {
+            // The helper always has the rules once they resolve; should it not, the checks
+            // are made here.
+            let (file_diagnostics, cross) =
+                early.unwrap_or_else(|| before_analysis(input, rules, locales.as_ref(), today));
             coverage = found.coverage.clone();
             diagnostics.extend(found.diagnostics.iter().cloned());
             diagnostics.extend(file_diagnostics);
-            if let Some(l) = &locales {
-                let cross = Cross {
-                    file: &input.rules_path,
-                    locales_dir: &input.locales_dir,
-                    rules: &rules,
-                    locales: l,
-                    analysis: &found,
-                    languages: l.languages(),
-                };
-                diagnostics.extend(cross.run());
+            if let (Some(l), Some(cross)) = (&locales, cross) {
+                diagnostics.extend(Cross::new(input, rules, l).after_analysis(cross, &found));
             }
-            Some(rules)
         }
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
+        Err(errors) => diagnostics.extend(errors),
+    }
+    let rules = resolved.into_inner();
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
     let clean = !diagnostics.iter().any(Diagnostic::is_error);
@@ -128,6 +149,19 @@ pub fn load(input: &Input, today: Date) -> Report {
         diagnostics,
         coverage,
     }
+}
+
+/// The checks of resolved rules that do not need the flow analysis: those of the rules file
+/// alone, and the first part of the cross checks when the locales loaded.
+fn before_analysis(
+    input: &Input,
+    rules: &Rules,
+    locales: Option<&Locales>,
+    today: Date,
+) -> (Vec<Diagnostic>, Option<Early>) {
+    let file_diagnostics = file_checks(&input.rules_path, rules, today);
+    let cross = locales.map(|l| Cross::new(input, rules, l).before_analysis());
+    (file_diagnostics, cross)
 }
 
 /// The locales, if they load, with the problems met reading them, loading them and comparing
@@ -145,19 +179,6 @@ fn load_locales(input: &Input) -> (Option<Locales>, Vec<Diagnostic>) {
         diagnostics.extend(l.check_consistency());
     }
     (locales, diagnostics)
-}
-
-/// The resolved rules with their flow analysis and the problems of the rules file alone, or
-/// the problems that kept the file from resolving.
-fn check_rules(
-    input: &Input,
-    today: Date,
-) -> Result<(Rules, Analysis, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut rules = resolve::resolve(&input.rules_path, &input.rules_bytes)?;
-    rules.version = version_of(input);
-    let found = analysis::analyse(&input.rules_path, &rules, analysis::STATE_BUDGET);
-    let file_diagnostics = file_checks(&input.rules_path, &rules, today);
-    Ok((rules, found, file_diagnostics))
 }
 
 /// The stack of the threads `check` starts: what a main thread usually gets. Deeply nested
@@ -284,6 +305,11 @@ fn file_checks(file: &Path, rules: &Rules, today: Date) -> Vec<Diagnostic> {
 
 /// The checks that need rules and locales together.
 ///
+/// They come in two parts: [`Cross::before_analysis`] makes every check that does not need
+/// the flow analysis (all the formatting), while the analysis runs on another thread, and
+/// [`Cross::after_analysis`] then checks the variables of each question and outcome message
+/// against what the analysis found set on every path.
+///
 /// A large file has tens of thousands of messages per language, so the checks here avoid
 /// work per message that does not depend on the message: the longest arguments are put into
 /// Fluent's form once per language ([`PreparedArgs`]), the variables a message may use are
@@ -294,9 +320,35 @@ struct Cross<'a> {
     locales_dir: &'a Path,
     rules: &'a Rules,
     locales: &'a Locales,
-    analysis: &'a Analysis,
     /// The locales' languages, sorted.
     languages: Vec<String>,
+}
+
+/// What the cross checks found before the flow analysis is known: their diagnostics, and
+/// the places among them of the ones that need the analysis.
+#[derive(Default)]
+struct Early {
+    diagnostics: Vec<Diagnostic>,
+    /// In the order of `at`.
+    pending: Vec<Pending>,
+}
+
+/// The variables of one message, to check once the flow analysis is known.
+struct Pending {
+    /// How many of the early diagnostics come before the ones found here.
+    at: usize,
+    /// The language, as an index into [`Cross::languages`].
+    lang: usize,
+    /// The message (present in that language).
+    id: String,
+    of: Of,
+}
+
+/// What a message belongs to.
+#[derive(Clone, Copy)]
+enum Of {
+    Question(usize),
+    Outcome(usize),
 }
 
 /// The variables a message may use: a fixed list, plus those set on every path that reaches
@@ -340,11 +392,22 @@ impl<'a> Allowed<'a> {
     }
 }
 
-impl Cross<'_> {
-    fn run(&self) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
+impl<'a> Cross<'a> {
+    fn new(input: &'a Input, rules: &'a Rules, locales: &'a Locales) -> Self {
+        Cross {
+            file: &input.rules_path,
+            locales_dir: &input.locales_dir,
+            rules,
+            locales,
+            languages: locales.languages(),
+        }
+    }
+
+    /// Every check that does not need the flow analysis.
+    fn before_analysis(&self) -> Early {
+        let mut early = Early::default();
         if !self.languages.contains(&self.rules.default_locale) {
-            out.push(Diagnostic::error(
+            early.diagnostics.push(Diagnostic::error(
                 self.file,
                 self.rules.spans.default_locale.start,
                 format!(
@@ -354,17 +417,77 @@ impl Cross<'_> {
                 ),
             ));
         }
-        // Each language is checked on its own, so the languages are checked in parallel;
-        // their diagnostics are put together in the order of the languages, as if one after
-        // the other.
-        let per_language = parallel_map(&self.languages, |lang| {
-            let mut out = Vec::new();
-            self.ui(lang, &mut out);
-            self.rule_messages(lang, &mut out);
-            out
-        });
-        out.extend(per_language.into_iter().flatten());
+        for (l, lang) in self.languages.iter().enumerate() {
+            self.ui(lang, &mut early.diagnostics);
+            self.rule_messages(l, lang, &mut early);
+        }
+        early
+    }
+
+    /// All the diagnostics: the early ones, with those about variables that need the flow
+    /// analysis put where the checks would have found them in one pass.
+    fn after_analysis(&self, early: Early, analysis: &Analysis) -> Vec<Diagnostic> {
+        let mut out = Vec::with_capacity(early.diagnostics.len());
+        let mut diagnostics = early.diagnostics.into_iter();
+        let mut done = 0;
+        for pending in early.pending {
+            out.extend(diagnostics.by_ref().take(pending.at - done));
+            done = pending.at;
+            self.variables(&pending, analysis, &mut out);
+        }
+        out.extend(diagnostics);
         out
+    }
+
+    /// The variables of a pending message that are not set on every path to it. No path
+    /// reaches it (reported elsewhere), or the analysis stopped early: then there is nothing
+    /// to check its variables against.
+    fn variables(&self, pending: &Pending, analysis: &Analysis, out: &mut Vec<Diagnostic>) {
+        let lang = &self.languages[pending.lang];
+        let Some(info) = self.locales.message(lang, &pending.id) else {
+            return;
+        };
+        let id = &pending.id;
+        match pending.of {
+            Of::Question(i) => {
+                let Some(reached) = analysis.question_args.get(i).and_then(Option::as_ref) else {
+                    return;
+                };
+                let allowed = Allowed {
+                    fixed: QUESTION_VARIABLES,
+                    reached: Some(reached),
+                    except: &[],
+                };
+                let q = &self.rules.questions[i];
+                let what = || format!("which is not set on every path that asks `{}`", q.id);
+                self.unknown_variables(lang, id, &info.variables, allowed, what, out);
+            }
+            Of::Outcome(o) => {
+                let Some(reached) = analysis.outcome_args.get(o).and_then(Option::as_ref) else {
+                    return;
+                };
+                let outcome = &self.rules.outcomes[o];
+                let mut except = Vec::new();
+                if outcome.window.opens.is_none() {
+                    except.push("opens");
+                }
+                if outcome.window.closes.is_none() {
+                    except.push("closes");
+                }
+                let allowed = Allowed {
+                    fixed: OUTCOME_VARIABLES,
+                    reached: Some(reached),
+                    except: &except,
+                };
+                let what = || {
+                    format!(
+                        "which is not set on every path where `{}` applies",
+                        outcome.id
+                    )
+                };
+                self.unknown_variables(lang, id, &info.variables, allowed, what, out);
+            }
+        }
     }
 
     /// Where to report a problem with a whole locale.
@@ -426,26 +549,23 @@ impl Cross<'_> {
         }
     }
 
-    fn rule_messages(&self, lang: &str, out: &mut Vec<Diagnostic>) {
+    /// The messages the rules need in `lang` (the `l`th language). The variables of question
+    /// and outcome messages are left for [`Cross::after_analysis`].
+    fn rule_messages(&self, l: usize, lang: &str, early: &mut Early) {
         let longest = self.longest_args(lang);
         let longest = PreparedArgs::new(lang, &longest);
         let no_args = Args::new();
         let no_args = PreparedArgs::new(lang, &no_args);
+        let out = &mut early.diagnostics;
         for (i, q) in self.rules.questions.iter().enumerate() {
             let id = message_id::question(&q.id);
-            // No path reaches it (reported elsewhere), or the analysis stopped early: there is
-            // nothing to check its variables against.
-            let reached = self.analysis.question_args.get(i).and_then(Option::as_ref);
-            let allowed = Allowed {
-                fixed: QUESTION_VARIABLES,
-                reached,
-                except: &[],
-            };
             if let Some(info) = self.present(lang, &id, q.span.start, out) {
-                if reached.is_some() {
-                    let what = || format!("which is not set on every path that asks `{}`", q.id);
-                    self.unknown_variables(lang, &id, &info.variables, allowed, what, out);
-                }
+                early.pending.push(Pending {
+                    at: out.len(),
+                    lang: l,
+                    id: id.clone(),
+                    of: Of::Question(i),
+                });
                 match info.attributes.get(message_id::SHORT) {
                     // Another locale that has it makes this a translation gap, which the
                     // locales' own consistency check reports at the text to translate.
@@ -474,33 +594,17 @@ impl Cross<'_> {
             }
         }
         for (o, outcome) in self.rules.outcomes.iter().enumerate() {
-            let reached = self.analysis.outcome_args.get(o).and_then(Option::as_ref);
-            let mut except = Vec::new();
-            if outcome.window.opens.is_none() {
-                except.push("opens");
-            }
-            if outcome.window.closes.is_none() {
-                except.push("closes");
-            }
-            let allowed = Allowed {
-                fixed: OUTCOME_VARIABLES,
-                reached,
-                except: &except,
-            };
             for id in [
                 message_id::outcome(&outcome.id),
                 message_id::outcome_next(&outcome.id),
             ] {
-                if let Some(info) = self.present(lang, &id, outcome.span.start, out) {
-                    if reached.is_some() {
-                        let what = || {
-                            format!(
-                                "which is not set on every path where `{}` applies",
-                                outcome.id
-                            )
-                        };
-                        self.unknown_variables(lang, &id, &info.variables, allowed, what, out);
-                    }
+                if self.present(lang, &id, outcome.span.start, out).is_some() {
+                    early.pending.push(Pending {
+                        at: out.len(),
+                        lang: l,
+                        id: id.clone(),
+                        of: Of::Outcome(o),
+                    });
                     self.length(&id, &longest, out);
                 }
             }
@@ -793,36 +897,4 @@ fn longest_choice(rules: &Rules, locales: &Locales, lang: &str, q: u16) -> u16 {
                 .map_or(0, |t| t.chars().count())
         })
         .unwrap_or(0) as u16
-}
-
-/// `f` of each item, in order, computed on parallel threads: the first item on this thread,
-/// each other on a thread of its own. An item whose thread cannot be started is done here
-/// instead, so the result never depends on the threads.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let Some((first, rest)) = items.split_first() else {
-        return Vec::new();
-    };
-    std::thread::scope(|scope| {
-        let f = &f;
-        let jobs: Vec<_> = rest
-            .iter()
-            .map(|item| {
-                std::thread::Builder::new()
-                    .stack_size(THREAD_STACK)
-                    .spawn_scoped(scope, move || f(item))
-                    .map_err(|_| item)
-            })
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        out.push(f(first));
-        for job in jobs {
-            out.push(match job {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                Err(item) => f(item),
-            });
-        }
-        out
-    })
 }

@@ -160,7 +160,11 @@ pub(super) fn file<'s>(
     errors: &[ParserError],
 ) -> FileFacts {
     let at = Locator::new(source);
-    let mut out = FileFacts::default();
+    let mut out = FileFacts {
+        // Entries are large and a file can have tens of thousands: no regrowing.
+        entries: Vec::with_capacity(entries.size_hint().0),
+        problems: Vec::new(),
+    };
     for error in errors {
         out.problems.push(parse_problem(&at, error));
     }
