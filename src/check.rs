@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::callback::{self, Action, Callback};
 use crate::date::Date;
 use crate::diag::{self, Diagnostic, Pos};
-use crate::i18n::{ArgValue, Args, LocaleFile, Locales, MessageInfo, PreparedArgs};
+use crate::i18n::{ArgValue, Args, LocaleFile, Locales, Message, PreparedArgs};
 use crate::render::{self, OUTCOME_VARIABLES, QUESTION_VARIABLES, UI_BUTTONS, UI_MESSAGES};
 use crate::rules::analysis::{self, Analysis, Coverage};
 use crate::rules::{Rules, message_id, resolve};
@@ -531,13 +531,9 @@ impl<'a> Cross<'a> {
             .questions
             .iter()
             .filter_map(|q| {
-                self.locales
-                    .format_attribute_prepared(
-                        &message_id::question(&q.id),
-                        message_id::SHORT,
-                        &no_args,
-                    )
-                    .ok()
+                let id = message_id::question(&q.id);
+                let message = self.locales.get(lang, &id)?;
+                message.format_attribute(message_id::SHORT, &no_args).ok()
             })
             .max_by_key(|s| s.chars().count())
             .unwrap_or_default();
@@ -545,7 +541,9 @@ impl<'a> Cross<'a> {
         args.insert("question".into(), ArgValue::Text(longest_short));
         let args = PreparedArgs::new(lang, &args);
         for id in UI_BUTTONS {
-            self.label(id, None, &args, out);
+            if let Some(message) = self.locales.get(lang, id) {
+                self.label(message, None, &args, out);
+            }
         }
     }
 
@@ -559,14 +557,14 @@ impl<'a> Cross<'a> {
         let out = &mut early.diagnostics;
         for (i, q) in self.rules.questions.iter().enumerate() {
             let id = message_id::question(&q.id);
-            if let Some(info) = self.present(lang, &id, q.span.start, out) {
+            if let Some(message) = self.present(lang, &id, q.span.start, out) {
                 early.pending.push(Pending {
                     at: out.len(),
                     lang: l,
                     id: id.clone(),
                     of: Of::Question(i),
                 });
-                match info.attributes.get(message_id::SHORT) {
+                match message.info().attributes.get(message_id::SHORT) {
                     // Another locale that has it makes this a translation gap, which the
                     // locales' own consistency check reports at the text to translate.
                     None if self.short_elsewhere(&id) => {}
@@ -581,15 +579,15 @@ impl<'a> Cross<'a> {
                     Some(short_vars) => {
                         let name = format!("{id}.{}", message_id::SHORT);
                         self.unknown_variables(lang, &name, short_vars, Allowed::NONE, || "but button labels take no variables".to_string(), out);
-                        self.label(&id, Some(message_id::SHORT), &longest, out);
+                        self.label(message, Some(message_id::SHORT), &longest, out);
                     }
                 }
-                self.length(&id, &longest, out);
+                self.length(message, &longest, out);
             }
             for c in &q.choices {
                 let cid = message_id::choice(&q.id, &c.id);
-                if let Some(info) = self.present(lang, &cid, c.span.start, out) {
-                    self.button_label(&cid, info, &longest, out);
+                if let Some(message) = self.present(lang, &cid, c.span.start, out) {
+                    self.button_label(message, &longest, out);
                 }
             }
         }
@@ -598,21 +596,21 @@ impl<'a> Cross<'a> {
                 message_id::outcome(&outcome.id),
                 message_id::outcome_next(&outcome.id),
             ] {
-                if self.present(lang, &id, outcome.span.start, out).is_some() {
+                if let Some(message) = self.present(lang, &id, outcome.span.start, out) {
                     early.pending.push(Pending {
                         at: out.len(),
                         lang: l,
                         id: id.clone(),
                         of: Of::Outcome(o),
                     });
-                    self.length(&id, &longest, out);
+                    self.length(message, &longest, out);
                 }
             }
         }
         for link in &self.rules.links {
             let id = message_id::link(&link.id);
-            if let Some(info) = self.present(lang, &id, link.span.start, out) {
-                self.button_label(&id, info, &no_args, out);
+            if let Some(message) = self.present(lang, &id, link.span.start, out) {
+                self.button_label(message, &no_args, out);
             }
         }
         self.cards(lang, longest.args(), out);
@@ -637,14 +635,15 @@ impl<'a> Cross<'a> {
     /// that needs it. A message another locale has is reported by the locales' own
     /// consistency check, at the text to translate; only a message no locale has is
     /// reported here.
-    fn present(
-        &self,
-        lang: &str,
-        id: &str,
+    fn present<'m>(
+        &'m self,
+        lang: &'m str,
+        id: &'m str,
         at: Pos,
         out: &mut Vec<Diagnostic>,
-    ) -> Option<&MessageInfo> {
-        if let Some(info) = self.locales.message(lang, id) {
+    ) -> Option<Message<'m>> {
+        if let Some(message) = self.locales.get(lang, id) {
+            let info = message.info();
             if !info.has_value {
                 out.push(
                     Diagnostic::error(
@@ -655,7 +654,7 @@ impl<'a> Cross<'a> {
                     .with_help(format!("write its text after `{id} =`")),
                 );
             }
-            return Some(info);
+            return Some(message);
         }
         if self.elsewhere(id) {
             return None;
@@ -685,20 +684,19 @@ impl<'a> Cross<'a> {
     /// hand, so they take none.
     fn button_label(
         &self,
-        id: &str,
-        info: &MessageInfo,
+        message: Message<'_>,
         args: &PreparedArgs<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         self.unknown_variables(
             args.lang(),
-            id,
-            &info.variables,
+            message.id(),
+            &message.info().variables,
             Allowed::NONE,
             || "but button labels take no variables".to_string(),
             out,
         );
-        self.label(id, None, args, out);
+        self.label(message, None, args, out);
     }
 
     /// Whether some locale defines message `id`.
@@ -798,15 +796,15 @@ impl<'a> Cross<'a> {
         longest.into_iter().map(|(k, (_, v))| (k, v)).collect()
     }
 
-    fn length(&self, id: &str, args: &PreparedArgs<'_>, out: &mut Vec<Diagnostic>) {
-        let lang = args.lang();
-        if let Ok(text) = self.locales.format_prepared(id, args) {
+    fn length(&self, message: Message<'_>, args: &PreparedArgs<'_>, out: &mut Vec<Diagnostic>) {
+        if let Ok(text) = message.format(args) {
             let n = text.chars().count();
             if n > MAX_MESSAGE_CHARS {
+                let (id, info) = (message.id(), message.info());
                 out.push(
                     Diagnostic::error(
-                        self.message_file(lang, id),
-                        self.message_pos(lang, id),
+                        info.file.clone(),
+                        info.pos,
                         format!("message `{id}` is {n} characters long with its longest arguments; Telegram allows {MAX_MESSAGE_CHARS}"),
                     )
                     .with_help("shorten it, or move part of it to an official page linked from the outcome"),
@@ -817,24 +815,24 @@ impl<'a> Cross<'a> {
 
     fn label(
         &self,
-        id: &str,
+        message: Message<'_>,
         attribute: Option<&str>,
         args: &PreparedArgs<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        let lang = args.lang();
         let text = match attribute {
-            Some(attr) => self.locales.format_attribute_prepared(id, attr, args),
-            None => self.locales.format_prepared(id, args),
+            Some(attr) => message.format_attribute(attr, args),
+            None => message.format(args),
         };
         let Ok(text) = text else { return };
         let n = text.chars().count();
         if n > MAX_LABEL_CHARS {
+            let (id, info) = (message.id(), message.info());
             let name = attribute.map_or_else(|| format!("`{id}`"), |a| format!("`{id}.{a}`"));
             out.push(
                 Diagnostic::error(
-                    self.message_file(lang, id),
-                    self.message_pos(lang, id),
+                    info.file.clone(),
+                    info.pos,
                     format!("button label {name} is {n} characters long; phones show about {MAX_LABEL_CHARS}"),
                 )
                 .with_help("shorten it; the question text can carry the detail"),

@@ -62,6 +62,8 @@ pub(super) struct EntryFacts {
     /// The identifier; for a term without its leading `-`.
     pub name: String,
     pub is_term: bool,
+    /// Its index among the entries of its resource (comments and junk count).
+    pub index: usize,
     /// Where the entry starts (its identifier, or the `-` of a term).
     pub pos: Pos,
     pub value: Option<PatternFacts>,
@@ -168,7 +170,7 @@ pub(super) fn file<'s>(
     for error in errors {
         out.problems.push(parse_problem(&at, error));
     }
-    for entry in entries {
+    for (index, entry) in entries.enumerate() {
         match entry {
             ast::Entry::Message(m) => {
                 let pos = at.pos_of(m.id.name);
@@ -177,6 +179,7 @@ pub(super) fn file<'s>(
                 out.entries.push(EntryFacts {
                     name: m.id.name.to_string(),
                     is_term: false,
+                    index,
                     pos,
                     value,
                     attributes,
@@ -189,6 +192,7 @@ pub(super) fn file<'s>(
                 out.entries.push(EntryFacts {
                     name: t.id.name.to_string(),
                     is_term: true,
+                    index,
                     pos,
                     value,
                     attributes,

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use fluent::FluentResource;
 use fluent::concurrent::FluentBundle;
@@ -14,7 +15,7 @@ use rustc_hash::FxHashMap;
 use unic_langid::LanguageIdentifier;
 
 use super::analyze::{self, EntryFacts, NUMBER, PatternFacts, RefKind};
-use super::{Language, LocaleFile, Locales, MessageEntry, MessageInfo};
+use super::{EntryAt, Language, LocaleFile, Locales, MessageEntry, MessageInfo};
 use crate::diag::{self, Diagnostic, Pos, suggest};
 
 /// Where file-level problems point: the top of the file.
@@ -206,6 +207,8 @@ fn language_tag(name: &str) -> Result<LanguageIdentifier, (String, String)> {
 struct Defined {
     /// The file that defines it, shared by all its entries.
     path: Rc<Path>,
+    /// The index of that file's resource among the language's.
+    resource: usize,
     facts: EntryFacts,
 }
 
@@ -269,6 +272,7 @@ fn build_language(
     // end.
     let mut defined: Vec<Defined> = Vec::new();
     let mut by_name: FxHashMap<String, usize> = FxHashMap::default();
+    let mut resources = Vec::with_capacity(files.len());
     for file in files {
         let path: Rc<Path> = Rc::from(file.path.as_path());
         // Editors on Windows may save a byte-order mark, which Fluent reads as junk.
@@ -321,9 +325,12 @@ fn build_language(
             by_name.insert(entry.name.clone(), defined.len());
             defined.push(Defined {
                 path: Rc::clone(&path),
+                resource: resources.len(),
                 facts: entry,
             });
         }
+        let resource = Arc::new(resource);
+        resources.push(Arc::clone(&resource));
         if let Err(errors) = bundle.add_resource(resource) {
             // The check above should have caught every override; never drop one unseen.
             for e in errors {
@@ -350,7 +357,7 @@ fn build_language(
         (messages.into_iter().collect(), terms.into_iter().collect());
     check_references(&messages, &terms, diags);
     let messages = message_infos(&messages, diags);
-    Some(Language::new(langid, bundle, messages))
+    Some(Language::new(langid, bundle, resources, messages))
 }
 
 /// Every pattern of an entry, with the attribute it belongs to.
@@ -501,6 +508,10 @@ fn message_infos(
                 },
                 numeric: value.numeric,
                 attr_numeric,
+                at: EntryAt {
+                    resource: defined.resource,
+                    entry: defined.facts.index,
+                },
             },
         ));
     }

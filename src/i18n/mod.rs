@@ -14,6 +14,7 @@ mod load;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use fluent::concurrent::FluentBundle;
 use fluent::{FluentArgs, FluentError, FluentResource, FluentValue};
@@ -99,9 +100,111 @@ impl<'a> PreparedArgs<'a> {
     }
 }
 
+/// A message of one language, found once to be checked and formatted several times (see
+/// [`Locales::get`]); formatting it is the same as [`Locales::format_prepared`].
+#[derive(Clone, Copy)]
+pub struct Message<'a> {
+    lang: &'a str,
+    id: &'a str,
+    language: &'a Language,
+    entry: &'a MessageEntry,
+}
+
+impl<'a> Message<'a> {
+    /// What is known about the message.
+    pub fn info(&self) -> &'a MessageInfo {
+        &self.entry.info
+    }
+
+    /// The message's id.
+    pub fn id(&self) -> &'a str {
+        self.id
+    }
+
+    /// Formats the message with arguments prepared for its language.
+    pub fn format(&self, args: &PreparedArgs<'_>) -> Result<String, I18nError> {
+        debug_assert_eq!(
+            args.lang, self.lang,
+            "arguments prepared for another language"
+        );
+        let (bundle, pattern, needs) = self.value()?;
+        needs.check(args.args)?;
+        needs.format(bundle, pattern, &args.fluent)
+    }
+
+    /// Formats attribute `attribute` with arguments prepared for the message's language.
+    pub fn format_attribute(
+        &self,
+        attribute: &str,
+        args: &PreparedArgs<'_>,
+    ) -> Result<String, I18nError> {
+        debug_assert_eq!(
+            args.lang, self.lang,
+            "arguments prepared for another language"
+        );
+        let (bundle, pattern, needs) = self.attribute(attribute)?;
+        needs.check(args.args)?;
+        needs.format(bundle, pattern, &args.fluent)
+    }
+
+    /// The value and what formatting it needs.
+    fn value(&self) -> Result<Formattable<'a>, I18nError> {
+        let pattern = self
+            .language
+            .syntax(self.entry)
+            .and_then(|m| m.value.as_ref())
+            .ok_or_else(|| I18nError::NoValue {
+                lang: self.lang.to_string(),
+                id: self.id.to_string(),
+            })?;
+        let needs = Needs {
+            lang: self.lang,
+            id: self.id,
+            attribute: None,
+            variables: &self.entry.info.variables,
+            numeric: &self.entry.numeric,
+        };
+        Ok((&self.language.bundle, pattern, needs))
+    }
+
+    /// Attribute `attribute` and what formatting it needs.
+    fn attribute<'b>(&self, attribute: &'b str) -> Result<Formattable<'b>, I18nError>
+    where
+        'a: 'b,
+    {
+        let missing = || I18nError::MissingAttribute {
+            lang: self.lang.to_string(),
+            id: self.id.to_string(),
+            attribute: attribute.to_string(),
+        };
+        // The first of that name, as Fluent takes it.
+        let pattern = self
+            .language
+            .syntax(self.entry)
+            .and_then(|m| m.attributes.iter().find(|a| a.id.name == attribute))
+            .map(|a| &a.value)
+            .ok_or_else(missing)?;
+        let variables = self
+            .entry
+            .info
+            .attributes
+            .get(attribute)
+            .ok_or_else(missing)?;
+        let numeric = self.entry.attr_numeric.get(attribute).ok_or_else(missing)?;
+        let needs = Needs {
+            lang: self.lang,
+            id: self.id,
+            attribute: Some(attribute),
+            variables,
+            numeric,
+        };
+        Ok((&self.language.bundle, pattern, needs))
+    }
+}
+
 /// A pattern ready to format: its bundle, the pattern and what it needs from the arguments.
 type Formattable<'s> = (
-    &'s FluentBundle<FluentResource>,
+    &'s FluentBundle<Arc<FluentResource>>,
     &'s fluent_syntax::ast::Pattern<&'s str>,
     Needs<'s>,
 );
@@ -199,12 +302,25 @@ struct MessageEntry {
     numeric: BTreeSet<String>,
     /// The same per attribute.
     attr_numeric: BTreeMap<String, BTreeSet<String>>,
+    /// Where the message is among its language's resources.
+    at: EntryAt,
+}
+
+/// Where an entry is: the index of its resource (file) in [`Language::resources`], and its
+/// index among that resource's entries.
+#[derive(Debug, Clone, Copy)]
+struct EntryAt {
+    resource: usize,
+    entry: usize,
 }
 
 /// One loaded language.
 struct Language {
     langid: LanguageIdentifier,
-    bundle: FluentBundle<FluentResource>,
+    bundle: FluentBundle<Arc<FluentResource>>,
+    /// The bundle's resources, in the order added, to reach a message's syntax tree without
+    /// looking its name up in the bundle again.
+    resources: Vec<Arc<FluentResource>>,
     /// The messages, sorted by id.
     messages: Vec<(String, MessageEntry)>,
     /// Where each id is in `messages`. A hash map: `check` looks up each of the tens of
@@ -216,7 +332,8 @@ impl Language {
     /// `messages` must be sorted by id.
     fn new(
         langid: LanguageIdentifier,
-        bundle: FluentBundle<FluentResource>,
+        bundle: FluentBundle<Arc<FluentResource>>,
+        resources: Vec<Arc<FluentResource>>,
         messages: Vec<(String, MessageEntry)>,
     ) -> Self {
         let mut index = FxHashMap::with_capacity_and_hasher(messages.len(), Default::default());
@@ -229,8 +346,18 @@ impl Language {
         Language {
             langid,
             bundle,
+            resources,
             messages,
             index,
+        }
+    }
+
+    /// The syntax tree of a message of this language.
+    fn syntax(&self, entry: &MessageEntry) -> Option<&fluent_syntax::ast::Message<&str>> {
+        let resource = self.resources.get(entry.at.resource)?;
+        match resource.get_entry(entry.at.entry)? {
+            fluent_syntax::ast::Entry::Message(m) => Some(m),
+            _ => None,
         }
     }
 
@@ -339,13 +466,18 @@ impl Locales {
             .unwrap_or_default()
     }
 
+    /// Message `id` of `lang`, to check and format without looking it up again.
+    pub fn get<'a>(&'a self, lang: &'a str, id: &'a str) -> Option<Message<'a>> {
+        self.find(lang, id).ok()
+    }
+
     /// Formats a message. No silent fallback: a missing message, a missing variable or any
     /// Fluent error is an Err, never a blank or "???".
     ///
     /// Every variable the message can read must be supplied, even one read only in a variant
     /// that this call would not pick: that keeps the outcome independent of the values.
     pub fn format(&self, lang: &str, id: &str, args: &Args) -> Result<String, I18nError> {
-        let (bundle, pattern, needs) = self.value(lang, id)?;
+        let (bundle, pattern, needs) = self.find(lang, id)?.value()?;
         needs.check(args)?;
         needs.format(bundle, pattern, &fluent_args(lang, args))
     }
@@ -359,16 +491,14 @@ impl Locales {
         attribute: &str,
         args: &Args,
     ) -> Result<String, I18nError> {
-        let (bundle, pattern, needs) = self.attribute(lang, id, attribute)?;
+        let (bundle, pattern, needs) = self.find(lang, id)?.attribute(attribute)?;
         needs.check(args)?;
         needs.format(bundle, pattern, &fluent_args(lang, args))
     }
 
     /// [`Locales::format`] with arguments converted once for many messages of one language.
     pub fn format_prepared(&self, id: &str, args: &PreparedArgs<'_>) -> Result<String, I18nError> {
-        let (bundle, pattern, needs) = self.value(args.lang, id)?;
-        needs.check(args.args)?;
-        needs.format(bundle, pattern, &args.fluent)
+        self.find(args.lang, id)?.format(args)
     }
 
     /// [`Locales::format_attribute`] with arguments converted once for many messages of one
@@ -379,64 +509,10 @@ impl Locales {
         attribute: &str,
         args: &PreparedArgs<'_>,
     ) -> Result<String, I18nError> {
-        let (bundle, pattern, needs) = self.attribute(args.lang, id, attribute)?;
-        needs.check(args.args)?;
-        needs.format(bundle, pattern, &args.fluent)
+        self.find(args.lang, id)?.format_attribute(attribute, args)
     }
 
-    /// The value of message `id` and what formatting it needs.
-    fn value<'s>(&'s self, lang: &'s str, id: &'s str) -> Result<Formattable<'s>, I18nError> {
-        let (language, entry) = self.entry(lang, id)?;
-        let pattern = language
-            .bundle
-            .get_message(id)
-            .and_then(|m| m.value())
-            .ok_or_else(|| I18nError::NoValue {
-                lang: lang.to_string(),
-                id: id.to_string(),
-            })?;
-        let needs = Needs {
-            lang,
-            id,
-            attribute: None,
-            variables: &entry.info.variables,
-            numeric: &entry.numeric,
-        };
-        Ok((&language.bundle, pattern, needs))
-    }
-
-    /// Attribute `attribute` of message `id` and what formatting it needs.
-    fn attribute<'s>(
-        &'s self,
-        lang: &'s str,
-        id: &'s str,
-        attribute: &'s str,
-    ) -> Result<Formattable<'s>, I18nError> {
-        let (language, entry) = self.entry(lang, id)?;
-        let missing = || I18nError::MissingAttribute {
-            lang: lang.to_string(),
-            id: id.to_string(),
-            attribute: attribute.to_string(),
-        };
-        let pattern = language
-            .bundle
-            .get_message(id)
-            .and_then(|m| m.get_attribute(attribute))
-            .map(|a| a.value())
-            .ok_or_else(missing)?;
-        let variables = entry.info.attributes.get(attribute).ok_or_else(missing)?;
-        let numeric = entry.attr_numeric.get(attribute).ok_or_else(missing)?;
-        let needs = Needs {
-            lang,
-            id,
-            attribute: Some(attribute),
-            variables,
-            numeric,
-        };
-        Ok((&language.bundle, pattern, needs))
-    }
-
-    fn entry(&self, lang: &str, id: &str) -> Result<(&Language, &MessageEntry), I18nError> {
+    fn find<'a>(&'a self, lang: &'a str, id: &'a str) -> Result<Message<'a>, I18nError> {
         let language = self
             .languages
             .get(lang)
@@ -450,7 +526,12 @@ impl Locales {
                 lang: lang.to_string(),
                 id: id.to_string(),
             })?;
-        Ok((language, entry))
+        Ok(Message {
+            lang,
+            id,
+            language,
+            entry,
+        })
     }
 
     /// Dates in words: es "18 de octubre de 2023", en "18 October 2023"; any other language:
@@ -630,7 +711,7 @@ impl Needs<'_> {
     /// Formats the pattern (after [`Needs::check`]) with the arguments in Fluent's form.
     fn format(
         &self,
-        bundle: &FluentBundle<FluentResource>,
+        bundle: &FluentBundle<Arc<FluentResource>>,
         pattern: &fluent_syntax::ast::Pattern<&str>,
         fluent_args: &FluentArgs<'_>,
     ) -> Result<String, I18nError> {

@@ -841,6 +841,56 @@ fn prepared_arguments_format_as_the_arguments_do() {
 }
 
 #[test]
+fn messages_are_found_in_the_right_file_among_comments_and_terms() {
+    // A message is reached through the index of its file and of its entry in that file;
+    // comments, terms and other files must not shift it.
+    let l = load(&[
+        (
+            "en",
+            "en/a.ftl",
+            "### Resource comment\n# A comment\n-term = T\nfirst = One\n\n## Group\nsecond = Two { -term }\n    .short = 2\n",
+        ),
+        (
+            "en",
+            "en/b.ftl",
+            "# Another file\nthird = Three\n    .short = 3\n    .long = Three { $n }\n",
+        ),
+    ]);
+    let none = Args::new();
+    let none_prepared = PreparedArgs::new("en", &none);
+    for (id, text) in [("first", "One"), ("second", "Two T"), ("third", "Three")] {
+        assert_eq!(l.format("en", id, &none).as_deref(), Ok(text));
+        let message = l.get("en", id).expect("present");
+        assert_eq!(message.id(), id);
+        assert_eq!(message.format(&none_prepared).as_deref(), Ok(text));
+    }
+    let third = l.get("en", "third").expect("present");
+    assert_eq!(third.info().file, PathBuf::from("en/b.ftl"));
+    assert_eq!(
+        third.format_attribute("short", &none_prepared).as_deref(),
+        Ok("3")
+    );
+    let n = args(&[("n", ArgValue::Number(3))]);
+    assert_eq!(
+        third
+            .format_attribute("long", &PreparedArgs::new("en", &n))
+            .as_deref(),
+        Ok("Three 3")
+    );
+    assert_eq!(
+        third.format_attribute("wide", &none_prepared),
+        Err(I18nError::MissingAttribute {
+            lang: "en".into(),
+            id: "third".into(),
+            attribute: "wide".into()
+        })
+    );
+    assert!(l.get("en", "term").is_none());
+    assert!(l.get("en", "nope").is_none());
+    assert!(l.get("de", "first").is_none());
+}
+
+#[test]
 fn locales_can_be_shared_across_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Locales>();
