@@ -148,6 +148,14 @@ struct App {
 }
 
 impl App {
+    /// Whether an update of `chat` may be handled now (see `Limiter`).
+    fn pace(&self, chat: ChatId) -> Pace {
+        self.limiter
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .check(chat.0, Instant::now())
+    }
+
     /// Adds the counters of one handled event. A failure is logged and never felt by the
     /// person.
     async fn count(&self, rules_version: &str, locale: &str, counts: &[(&'static str, String)]) {
@@ -460,12 +468,7 @@ async fn on_message(bot: Tg, msg: Message, app: Arc<App>) -> Result<(), std::con
         private_only(&bot, &app, chat, client_lang.as_deref()).await;
         return Ok(());
     }
-    let pace = app
-        .limiter
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .check(chat.0, Instant::now());
-    match pace {
+    match app.pace(chat) {
         Pace::Go => {}
         Pace::SlowDown => {
             say(&bot, &app, chat, client_lang.as_deref(), "ui-flood").await;
@@ -498,11 +501,7 @@ async fn on_callback(
         answer(&bot, &id, None).await;
         return Ok(());
     }
-    let pace = app
-        .limiter
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .check(chat.0, Instant::now());
+    let pace = app.pace(chat);
     if pace != Pace::Go {
         answer(&bot, &id, None).await;
         if pace == Pace::SlowDown {
