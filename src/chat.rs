@@ -8,12 +8,12 @@ use std::io::{self, BufRead, Write};
 
 use crate::callback::Action;
 use crate::check::RuleSet;
+use crate::conversation;
 use crate::date::Date;
 use crate::engine::{self, Input, Session, Step};
 use crate::i18n::Args;
 use crate::matching;
 use crate::render::{Renderer, Screen, Target};
-use crate::rules::Rules;
 
 /// Runs a chat until `q` or the end of `input`.
 pub fn run(
@@ -48,7 +48,7 @@ pub fn run(
                     let labels: Vec<&str> = actions.iter().map(|(l, _)| l.as_str()).collect();
                     matching::pick(text, &labels).map(|i| actions[i].1.clone())
                 })
-                .and_then(|action| input_of(rules, &action)),
+                .and_then(|action| conversation::input_of(rules, &action)),
         };
         match input {
             Some(input) => {
@@ -70,24 +70,6 @@ pub fn run(
         }
     }
     out.flush()
-}
-
-/// The engine input a button stands for.
-fn input_of(rules: &Rules, action: &Action) -> Option<Input> {
-    Some(match action {
-        Action::Answer { question, choice } => {
-            let q = rules.question_index(question)?;
-            Input::Answer {
-                question: q,
-                choice: rules.question(q).choice_index(choice)?,
-            }
-        }
-        Action::Edit { question } => Input::Edit(rules.question_index(question)?),
-        Action::Back => Input::Back,
-        Action::Confirm => Input::Confirm,
-        Action::Restart => Input::Restart,
-        Action::Language(_) => return None,
-    })
 }
 
 /// The numbered buttons of the screens shown, in order: (label, action).

@@ -7,13 +7,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError, mpsc};
 
 use sha2::{Digest, Sha256};
 
 use crate::callback::{self, Action, Callback};
 use crate::date::Date;
 use crate::diag::{self, Diagnostic, Pos};
-use crate::i18n::{ArgValue, Args, LocaleFile, Locales};
+use crate::i18n::{ArgValue, Args, LocaleFile, Locales, Message, PreparedArgs};
 use crate::render::{self, OUTCOME_VARIABLES, QUESTION_VARIABLES, UI_BUTTONS, UI_MESSAGES};
 use crate::rules::analysis::{self, Analysis, Coverage};
 use crate::rules::{Rules, message_id, resolve};
@@ -83,43 +84,59 @@ pub fn version_of(input: &Input) -> String {
 }
 
 /// Loads and checks. `today` decides whether the last review is stale.
+///
+/// The work is shared by two threads. This one resolves the rules and runs the flow
+/// analysis; the analysis stays here because it recurses once per question, and the caller
+/// chose this thread's stack. Meanwhile a helper loads the locales and then, once the rules
+/// are resolved, makes every check that does not need the analysis: the checks of the rules
+/// file alone and most of the cross checks (formatting each message with its longest
+/// arguments). What needs the analysis (which variables each message may use) is checked
+/// after both are done. Diagnostics come in the same order as if all ran one after the
+/// other.
 pub fn load(input: &Input, today: Date) -> Report {
-    let mut diagnostics = input.locale_problems.clone();
-    let locales = match Locales::from_files(input.locale_files.clone()) {
-        Ok(l) => Some(l),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
-    if let Some(l) = &locales {
-        diagnostics.extend(l.check_consistency());
-    }
-    let mut coverage = Coverage::default();
-    let rules = match resolve::resolve(&input.rules_path, &input.rules_bytes) {
-        Ok(mut rules) => {
+    // Where the resolved rules wait for the helper; it outlives both threads, so the helper
+    // can borrow them while this thread analyses them.
+    let resolved: OnceLock<Rules> = OnceLock::new();
+    let (to_helper, from_main) = mpsc::channel::<&Rules>();
+    let (helped, analysed) = beside(
+        move || {
+            let (locales, diagnostics) = load_locales(input);
+            // No rules when they did not resolve (or this thread's work stopped early).
+            let early = from_main
+                .recv()
+                .ok()
+                .map(|rules| before_analysis(input, rules, locales.as_ref(), today));
+            (locales, diagnostics, early)
+        },
+        || {
+            let mut rules = resolve::resolve(&input.rules_path, &input.rules_bytes)?;
             rules.version = version_of(input);
-            let found = analysis::analyse(&input.rules_path, &rules, analysis::STATE_BUDGET);
+            let rules = resolved.get_or_init(|| rules);
+            // The helper is gone only if it panicked, which joining it reports.
+            let _ = to_helper.send(rules);
+            drop(to_helper);
+            let found = analysis::analyse(&input.rules_path, rules, analysis::STATE_BUDGET);
+            Ok::<_, Vec<Diagnostic>>((rules, found))
+        },
+    );
+    let (locales, mut diagnostics, early) = helped;
+    let mut coverage = Coverage::default();
+    match analysed {
+        Ok((rules, found)) => {
+            // The helper always has the rules once they resolve; should it not, the checks
+            // are made here.
+            let (file_diagnostics, cross) =
+                early.unwrap_or_else(|| before_analysis(input, rules, locales.as_ref(), today));
             coverage = found.coverage.clone();
             diagnostics.extend(found.diagnostics.iter().cloned());
-            diagnostics.extend(file_checks(&input.rules_path, &rules, today));
-            if let Some(l) = &locales {
-                let cross = Cross {
-                    file: &input.rules_path,
-                    locales_dir: &input.locales_dir,
-                    rules: &rules,
-                    locales: l,
-                    analysis: &found,
-                };
-                diagnostics.extend(cross.run());
+            diagnostics.extend(file_diagnostics);
+            if let (Some(l), Some(cross)) = (&locales, cross) {
+                diagnostics.extend(Cross::new(input, rules, l).after_analysis(cross, &found));
             }
-            Some(rules)
         }
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
+        Err(errors) => diagnostics.extend(errors),
+    }
+    let rules = resolved.into_inner();
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
     let clean = !diagnostics.iter().any(Diagnostic::is_error);
@@ -132,6 +149,66 @@ pub fn load(input: &Input, today: Date) -> Report {
         diagnostics,
         coverage,
     }
+}
+
+/// The checks of resolved rules that do not need the flow analysis: those of the rules file
+/// alone, and the first part of the cross checks when the locales loaded.
+fn before_analysis(
+    input: &Input,
+    rules: &Rules,
+    locales: Option<&Locales>,
+    today: Date,
+) -> (Vec<Diagnostic>, Option<Early>) {
+    let file_diagnostics = file_checks(&input.rules_path, rules, today);
+    let cross = locales.map(|l| Cross::new(input, rules, l).before_analysis());
+    (file_diagnostics, cross)
+}
+
+/// The locales, if they load, with the problems met reading them, loading them and comparing
+/// them with each other.
+fn load_locales(input: &Input) -> (Option<Locales>, Vec<Diagnostic>) {
+    let mut diagnostics = input.locale_problems.clone();
+    let locales = match Locales::from_files(input.locale_files.clone()) {
+        Ok(l) => Some(l),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    if let Some(l) = &locales {
+        diagnostics.extend(l.check_consistency());
+    }
+    (locales, diagnostics)
+}
+
+/// The stack of the threads `check` starts: what a main thread usually gets. Deeply nested
+/// Fluent placeables are parsed and formatted recursively; this keeps a locale that loads
+/// on a program's main thread loading here.
+const THREAD_STACK: usize = 8 << 20;
+
+/// `a()` on a new thread while `b()` runs on this one. If no thread can be started, both run
+/// here, one after the other: the results never depend on the threads.
+fn beside<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    // Kept where a thread that cannot be started leaves it, to run it here instead.
+    let task = Mutex::new(Some(a));
+    let run = || {
+        let a = task.lock().unwrap_or_else(PoisonError::into_inner).take();
+        a.map(|a| a())
+    };
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .stack_size(THREAD_STACK)
+            .spawn_scoped(scope, run);
+        let b = b();
+        let a = match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => run(),
+        };
+        // `task` is taken exactly once: by the thread, or here when there is none.
+        (a.unwrap_or_else(|| unreachable!("the task ran once")), b)
+    })
 }
 
 /// Checks about the rules file alone that the flow analysis does not make.
@@ -228,34 +305,190 @@ fn file_checks(file: &Path, rules: &Rules, today: Date) -> Vec<Diagnostic> {
 }
 
 /// The checks that need rules and locales together.
+///
+/// They come in two parts: [`Cross::before_analysis`] makes every check that does not need
+/// the flow analysis (all the formatting), while the analysis runs on another thread, and
+/// [`Cross::after_analysis`] then checks the variables of each question and outcome message
+/// against what the analysis found set on every path.
+///
+/// A large file has tens of thousands of messages per language, so the checks here avoid
+/// work per message that does not depend on the message: the longest arguments are put into
+/// Fluent's form once per language ([`PreparedArgs`]), the variables a message may use are
+/// not collected into a new set for each message ([`Allowed`]), and the texts of a
+/// diagnostic are built only when there is one to report.
 struct Cross<'a> {
     file: &'a Path,
     locales_dir: &'a Path,
     rules: &'a Rules,
     locales: &'a Locales,
-    analysis: &'a Analysis,
+    /// The locales' languages, sorted.
+    languages: Vec<String>,
 }
 
-impl Cross<'_> {
-    fn run(&self) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        let languages = self.locales.languages();
-        if !languages.contains(&self.rules.default_locale) {
-            out.push(Diagnostic::error(
+/// What the cross checks found before the flow analysis is known: their diagnostics, and
+/// the places among them of the ones that need the analysis.
+#[derive(Default)]
+struct Early {
+    diagnostics: Vec<Diagnostic>,
+    /// In the order of `at`.
+    pending: Vec<Pending>,
+}
+
+/// The variables of one message, to check once the flow analysis is known.
+struct Pending {
+    /// How many of the early diagnostics come before the ones found here.
+    at: usize,
+    /// The language, as an index into [`Cross::languages`].
+    lang: usize,
+    /// The message (present in that language).
+    id: String,
+    of: Of,
+}
+
+/// What a message belongs to.
+#[derive(Clone, Copy)]
+enum Of {
+    Question(usize),
+    Outcome(usize),
+}
+
+/// The variables a message may use: a fixed list, plus those set on every path that reaches
+/// it, less a few the rule does not provide.
+#[derive(Clone, Copy)]
+struct Allowed<'a> {
+    fixed: &'a [&'a str],
+    reached: Option<&'a BTreeSet<String>>,
+    except: &'a [&'a str],
+}
+
+impl<'a> Allowed<'a> {
+    /// No variable at all (button labels).
+    const NONE: Allowed<'static> = Allowed {
+        fixed: &[],
+        reached: None,
+        except: &[],
+    };
+
+    fn only(fixed: &'a [&'a str]) -> Self {
+        Allowed {
+            fixed,
+            reached: None,
+            except: &[],
+        }
+    }
+
+    fn contains(&self, var: &str) -> bool {
+        !self.except.contains(&var)
+            && (self.fixed.contains(&var) || self.reached.is_some_and(|r| r.contains(var)))
+    }
+
+    /// Every allowed name, sorted (for the help of a diagnostic).
+    fn names(&self) -> BTreeSet<&'a str> {
+        self.fixed
+            .iter()
+            .copied()
+            .chain(self.reached.into_iter().flatten().map(String::as_str))
+            .filter(|v| !self.except.contains(v))
+            .collect()
+    }
+}
+
+impl<'a> Cross<'a> {
+    fn new(input: &'a Input, rules: &'a Rules, locales: &'a Locales) -> Self {
+        Cross {
+            file: &input.rules_path,
+            locales_dir: &input.locales_dir,
+            rules,
+            locales,
+            languages: locales.languages(),
+        }
+    }
+
+    /// Every check that does not need the flow analysis.
+    fn before_analysis(&self) -> Early {
+        let mut early = Early::default();
+        if !self.languages.contains(&self.rules.default_locale) {
+            early.diagnostics.push(Diagnostic::error(
                 self.file,
                 self.rules.spans.default_locale.start,
                 format!(
                     "default locale `{}` is not among the locales ({})",
                     self.rules.default_locale,
-                    languages.join(", ")
+                    self.languages.join(", ")
                 ),
             ));
         }
-        for lang in &languages {
-            self.ui(lang, &mut out);
-            self.rule_messages(lang, &mut out);
+        for (l, lang) in self.languages.iter().enumerate() {
+            self.ui(lang, &mut early.diagnostics);
+            self.rule_messages(l, lang, &mut early);
         }
+        early
+    }
+
+    /// All the diagnostics: the early ones, with those about variables that need the flow
+    /// analysis put where the checks would have found them in one pass.
+    fn after_analysis(&self, early: Early, analysis: &Analysis) -> Vec<Diagnostic> {
+        let mut out = Vec::with_capacity(early.diagnostics.len());
+        let mut diagnostics = early.diagnostics.into_iter();
+        let mut done = 0;
+        for pending in early.pending {
+            out.extend(diagnostics.by_ref().take(pending.at - done));
+            done = pending.at;
+            self.variables(&pending, analysis, &mut out);
+        }
+        out.extend(diagnostics);
         out
+    }
+
+    /// The variables of a pending message that are not set on every path to it. No path
+    /// reaches it (reported elsewhere), or the analysis stopped early: then there is nothing
+    /// to check its variables against.
+    fn variables(&self, pending: &Pending, analysis: &Analysis, out: &mut Vec<Diagnostic>) {
+        let lang = &self.languages[pending.lang];
+        let Some(info) = self.locales.message(lang, &pending.id) else {
+            return;
+        };
+        let id = &pending.id;
+        match pending.of {
+            Of::Question(i) => {
+                let Some(reached) = analysis.question_args.get(i).and_then(Option::as_ref) else {
+                    return;
+                };
+                let allowed = Allowed {
+                    fixed: QUESTION_VARIABLES,
+                    reached: Some(reached),
+                    except: &[],
+                };
+                let q = &self.rules.questions[i];
+                let what = || format!("which is not set on every path that asks `{}`", q.id);
+                self.unknown_variables(lang, id, &info.variables, allowed, what, out);
+            }
+            Of::Outcome(o) => {
+                let Some(reached) = analysis.outcome_args.get(o).and_then(Option::as_ref) else {
+                    return;
+                };
+                let outcome = &self.rules.outcomes[o];
+                let mut except = Vec::new();
+                if outcome.window.opens.is_none() {
+                    except.push("opens");
+                }
+                if outcome.window.closes.is_none() {
+                    except.push("closes");
+                }
+                let allowed = Allowed {
+                    fixed: OUTCOME_VARIABLES,
+                    reached: Some(reached),
+                    except: &except,
+                };
+                let what = || {
+                    format!(
+                        "which is not set on every path where `{}` applies",
+                        outcome.id
+                    )
+                };
+                self.unknown_variables(lang, id, &info.variables, allowed, what, out);
+            }
+        }
     }
 
     /// Where to report a problem with a whole locale.
@@ -282,73 +515,60 @@ impl Cross<'_> {
                 );
                 continue;
             };
-            let allowed: BTreeSet<String> = allowed.iter().map(|s| s.to_string()).collect();
             self.unknown_variables(
                 lang,
                 id,
                 &info.variables,
-                &allowed,
-                "which the interface does not provide",
+                Allowed::only(allowed),
+                || "which the interface does not provide".to_string(),
                 out,
             );
         }
         // `ui-review-change` names a question: measure it with the longest short name.
+        let no_args = Args::new();
+        let no_args = PreparedArgs::new(lang, &no_args);
         let longest_short = self
             .rules
             .questions
             .iter()
             .filter_map(|q| {
-                self.locales
-                    .format_attribute(
-                        lang,
-                        &message_id::question(&q.id),
-                        message_id::SHORT,
-                        &Args::new(),
-                    )
-                    .ok()
+                let id = message_id::question(&q.id);
+                let message = self.locales.get(lang, &id)?;
+                message.format_attribute(message_id::SHORT, &no_args).ok()
             })
             .max_by_key(|s| s.chars().count())
             .unwrap_or_default();
         let mut args = Args::new();
         args.insert("question".into(), ArgValue::Text(longest_short));
+        let args = PreparedArgs::new(lang, &args);
         for id in UI_BUTTONS {
-            self.label(lang, id, None, &args, out);
+            if let Some(message) = self.locales.get(lang, id) {
+                self.label(message, None, &args, out);
+            }
         }
     }
 
-    fn rule_messages(&self, lang: &str, out: &mut Vec<Diagnostic>) {
+    /// The messages the rules need in `lang` (the `l`th language). The variables of question
+    /// and outcome messages are left for [`Cross::after_analysis`].
+    fn rule_messages(&self, l: usize, lang: &str, early: &mut Early) {
         let longest = self.longest_args(lang);
+        let longest = PreparedArgs::new(lang, &longest);
+        let no_args = Args::new();
+        let no_args = PreparedArgs::new(lang, &no_args);
+        let out = &mut early.diagnostics;
         for (i, q) in self.rules.questions.iter().enumerate() {
             let id = message_id::question(&q.id);
-            let mut allowed: BTreeSet<String> =
-                QUESTION_VARIABLES.iter().map(|s| s.to_string()).collect();
-            // No path reaches it (reported elsewhere), or the analysis stopped early: there is
-            // nothing to check its variables against.
-            let reached = self.analysis.question_args.get(i).and_then(Option::as_ref);
-            allowed.extend(reached.into_iter().flatten().cloned());
-            if self.present(lang, &id, q.span.start, out) {
-                let what = format!("which is not set on every path that asks `{}`", q.id);
-                let vars = &self
-                    .locales
-                    .message(lang, &id)
-                    .map(|m| m.variables.clone())
-                    .unwrap_or_default();
-                if reached.is_some() {
-                    self.unknown_variables(lang, &id, vars, &allowed, &what, out);
-                }
-                let short = self
-                    .locales
-                    .message(lang, &id)
-                    .and_then(|m| m.attributes.get(message_id::SHORT).cloned());
-                // Another locale that has it makes this a translation gap, which the locales'
-                // own consistency check reports at the text to translate.
-                let short_elsewhere = self.locales.languages().iter().any(|l| {
-                    self.locales
-                        .message(l, &id)
-                        .is_some_and(|m| m.attributes.contains_key(message_id::SHORT))
+            if let Some(message) = self.present(lang, &id, q.span.start, out) {
+                early.pending.push(Pending {
+                    at: out.len(),
+                    lang: l,
+                    id: id.clone(),
+                    of: Of::Question(i),
                 });
-                match short {
-                    None if short_elsewhere => {}
+                match message.info().attributes.get(message_id::SHORT) {
+                    // Another locale that has it makes this a translation gap, which the
+                    // locales' own consistency check reports at the text to translate.
+                    None if self.short_elsewhere(&id) => {}
                     None => out.push(
                         Diagnostic::error(
                             self.message_file(lang, &id),
@@ -359,58 +579,42 @@ impl Cross<'_> {
                     ),
                     Some(short_vars) => {
                         let name = format!("{id}.{}", message_id::SHORT);
-                        self.unknown_variables(lang, &name, &short_vars, &BTreeSet::new(), "but button labels take no variables", out);
-                        self.label(lang, &id, Some(message_id::SHORT), &longest, out);
+                        self.unknown_variables(lang, &name, short_vars, Allowed::NONE, || "but button labels take no variables".to_string(), out);
+                        self.label(message, Some(message_id::SHORT), &longest, out);
                     }
                 }
-                self.length(lang, &id, &longest, out);
+                self.length(message, &longest, out);
             }
             for c in &q.choices {
                 let cid = message_id::choice(&q.id, &c.id);
-                if self.present(lang, &cid, c.span.start, out) {
-                    self.button_label(lang, &cid, &longest, out);
+                if let Some(message) = self.present(lang, &cid, c.span.start, out) {
+                    self.button_label(message, &longest, out);
                 }
             }
         }
         for (o, outcome) in self.rules.outcomes.iter().enumerate() {
-            let mut allowed: BTreeSet<String> =
-                OUTCOME_VARIABLES.iter().map(|s| s.to_string()).collect();
-            let reached = self.analysis.outcome_args.get(o).and_then(Option::as_ref);
-            allowed.extend(reached.into_iter().flatten().cloned());
-            if outcome.window.opens.is_none() {
-                allowed.remove("opens");
-            }
-            if outcome.window.closes.is_none() {
-                allowed.remove("closes");
-            }
             for id in [
                 message_id::outcome(&outcome.id),
                 message_id::outcome_next(&outcome.id),
             ] {
-                if self.present(lang, &id, outcome.span.start, out) {
-                    let vars = self
-                        .locales
-                        .message(lang, &id)
-                        .map(|m| m.variables.clone())
-                        .unwrap_or_default();
-                    let what = format!(
-                        "which is not set on every path where `{}` applies",
-                        outcome.id
-                    );
-                    if reached.is_some() {
-                        self.unknown_variables(lang, &id, &vars, &allowed, &what, out);
-                    }
-                    self.length(lang, &id, &longest, out);
+                if let Some(message) = self.present(lang, &id, outcome.span.start, out) {
+                    early.pending.push(Pending {
+                        at: out.len(),
+                        lang: l,
+                        id: id.clone(),
+                        of: Of::Outcome(o),
+                    });
+                    self.length(message, &longest, out);
                 }
             }
         }
         for link in &self.rules.links {
             let id = message_id::link(&link.id);
-            if self.present(lang, &id, link.span.start, out) {
-                self.button_label(lang, &id, &Args::new(), out);
+            if let Some(message) = self.present(lang, &id, link.span.start, out) {
+                self.button_label(message, &no_args, out);
             }
         }
-        self.cards(lang, &longest, out);
+        self.cards(lang, longest.args(), out);
     }
 
     /// The file defining message `id` (an attribute `id.attr` counts as its message).
@@ -428,11 +632,19 @@ impl Cross<'_> {
             .map_or(Pos::new(1, 1), |m| m.pos)
     }
 
-    /// Reports a message the rules need that `lang` lacks, at the rule that needs it.
-    /// A message another locale has is reported by the locales' own consistency check,
-    /// at the text to translate; only a message no locale has is reported here.
-    fn present(&self, lang: &str, id: &str, at: Pos, out: &mut Vec<Diagnostic>) -> bool {
-        if let Some(info) = self.locales.message(lang, id) {
+    /// Message `id` of `lang`, reporting one the rules need that `lang` lacks, at the rule
+    /// that needs it. A message another locale has is reported by the locales' own
+    /// consistency check, at the text to translate; only a message no locale has is
+    /// reported here.
+    fn present<'m>(
+        &'m self,
+        lang: &'m str,
+        id: &'m str,
+        at: Pos,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<Message<'m>> {
+        if let Some(message) = self.locales.get(lang, id) {
+            let info = message.info();
             if !info.has_value {
                 out.push(
                     Diagnostic::error(
@@ -443,10 +655,10 @@ impl Cross<'_> {
                     .with_help(format!("write its text after `{id} =`")),
                 );
             }
-            return true;
+            return Some(message);
         }
         if self.elsewhere(id) {
-            return false;
+            return None;
         }
         let mut d = Diagnostic::error(
             self.file,
@@ -465,67 +677,77 @@ impl Cross<'_> {
                 }),
         );
         out.push(d);
-        false
+        None
     }
 
     /// A button label: no variables, and short enough for a phone. Labels are shown again on
     /// the review screen and in result cards, where the question's arguments are not at
     /// hand, so they take none.
-    fn button_label(&self, lang: &str, id: &str, args: &Args, out: &mut Vec<Diagnostic>) {
-        let vars = self
-            .locales
-            .message(lang, id)
-            .map(|m| m.variables.clone())
-            .unwrap_or_default();
+    fn button_label(
+        &self,
+        message: Message<'_>,
+        args: &PreparedArgs<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         self.unknown_variables(
-            lang,
-            id,
-            &vars,
-            &BTreeSet::new(),
-            "but button labels take no variables",
+            args.lang(),
+            message.id(),
+            &message.info().variables,
+            Allowed::NONE,
+            || "but button labels take no variables".to_string(),
             out,
         );
-        self.label(lang, id, None, args, out);
+        self.label(message, None, args, out);
     }
 
     /// Whether some locale defines message `id`.
     fn elsewhere(&self, id: &str) -> bool {
-        self.locales
-            .languages()
+        self.languages
             .iter()
             .any(|l| self.locales.message(l, id).is_some())
     }
 
+    /// Whether some locale gives message `id` a `.short` attribute.
+    fn short_elsewhere(&self, id: &str) -> bool {
+        self.languages.iter().any(|l| {
+            self.locales
+                .message(l, id)
+                .is_some_and(|m| m.attributes.contains_key(message_id::SHORT))
+        })
+    }
+
+    /// Reports each variable of `used` that is not `allowed`; `reason` (called only when
+    /// there is one) ends the message.
     fn unknown_variables(
         &self,
         lang: &str,
         id: &str,
         used: &BTreeSet<String>,
-        allowed: &BTreeSet<String>,
-        reason: &str,
+        allowed: Allowed<'_>,
+        reason: impl Fn() -> String,
         out: &mut Vec<Diagnostic>,
     ) {
-        for var in used.difference(allowed) {
-            let help =
-                diag::suggest(var, allowed.iter().map(String::as_str)).unwrap_or_else(|| {
-                    if allowed.is_empty() {
-                        "this message gets no variables".to_string()
-                    } else {
-                        format!(
-                            "it can use {}",
-                            allowed
-                                .iter()
-                                .map(|v| format!("`${v}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    }
-                });
+        for var in used.iter().filter(|v| !allowed.contains(v)) {
+            let allowed = allowed.names();
+            let help = diag::suggest(var, allowed.iter().copied()).unwrap_or_else(|| {
+                if allowed.is_empty() {
+                    "this message gets no variables".to_string()
+                } else {
+                    format!(
+                        "it can use {}",
+                        allowed
+                            .iter()
+                            .map(|v| format!("`${v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            });
             out.push(
                 Diagnostic::error(
                     self.message_file(lang, id),
                     self.message_pos(lang, id),
-                    format!("message `{id}` uses `${var}`, {reason}"),
+                    format!("message `{id}` uses `${var}`, {}", reason()),
                 )
                 .with_help(help),
             );
@@ -575,14 +797,15 @@ impl Cross<'_> {
         longest.into_iter().map(|(k, (_, v))| (k, v)).collect()
     }
 
-    fn length(&self, lang: &str, id: &str, args: &Args, out: &mut Vec<Diagnostic>) {
-        if let Ok(text) = self.locales.format(lang, id, args) {
+    fn length(&self, message: Message<'_>, args: &PreparedArgs<'_>, out: &mut Vec<Diagnostic>) {
+        if let Ok(text) = message.format(args) {
             let n = text.chars().count();
             if n > MAX_MESSAGE_CHARS {
+                let (id, info) = (message.id(), message.info());
                 out.push(
                     Diagnostic::error(
-                        self.message_file(lang, id),
-                        self.message_pos(lang, id),
+                        info.file.clone(),
+                        info.pos,
                         format!("message `{id}` is {n} characters long with its longest arguments; Telegram allows {MAX_MESSAGE_CHARS}"),
                     )
                     .with_help("shorten it, or move part of it to an official page linked from the outcome"),
@@ -593,24 +816,24 @@ impl Cross<'_> {
 
     fn label(
         &self,
-        lang: &str,
-        id: &str,
+        message: Message<'_>,
         attribute: Option<&str>,
-        args: &Args,
+        args: &PreparedArgs<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         let text = match attribute {
-            Some(attr) => self.locales.format_attribute(lang, id, attr, args),
-            None => self.locales.format(lang, id, args),
+            Some(attr) => message.format_attribute(attr, args),
+            None => message.format(args),
         };
         let Ok(text) = text else { return };
         let n = text.chars().count();
         if n > MAX_LABEL_CHARS {
+            let (id, info) = (message.id(), message.info());
             let name = attribute.map_or_else(|| format!("`{id}`"), |a| format!("`{id}.{a}`"));
             out.push(
                 Diagnostic::error(
-                    self.message_file(lang, id),
-                    self.message_pos(lang, id),
+                    info.file.clone(),
+                    info.pos,
                     format!("button label {name} is {n} characters long; phones show about {MAX_LABEL_CHARS}"),
                 )
                 .with_help("shorten it; the question text can carry the detail"),

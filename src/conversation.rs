@@ -176,6 +176,11 @@ pub struct Outcome {
     pub effects: Vec<Effect>,
     /// The state to store; `None` deletes it.
     pub state: Option<ChatState>,
+    /// Anonymous counters to add: (metric, key), in the language of the conversation
+    /// (`Outcome::lang`). See `store::Store::add_counts` for the list.
+    pub counts: Vec<(&'static str, String)>,
+    /// The language the conversation is in.
+    pub lang: String,
 }
 
 /// What `handle` needs besides the state and the event.
@@ -221,6 +226,7 @@ pub fn handle(state: Option<ChatState>, event: Event, ctx: &Context<'_>) -> Outc
         lang,
         effects: Vec::new(),
         delete: false,
+        counts: Vec::new(),
     };
     for id in notices {
         turn.say(id);
@@ -241,6 +247,8 @@ pub fn handle(state: Option<ChatState>, event: Event, ctx: &Context<'_>) -> Outc
     Outcome {
         effects: turn.effects,
         state: (!turn.delete).then_some(st),
+        counts: turn.counts,
+        lang: turn.lang,
     }
 }
 
@@ -251,6 +259,7 @@ struct Turn<'a> {
     effects: Vec<Effect>,
     /// The person asked to delete their state.
     delete: bool,
+    counts: Vec<(&'static str, String)>,
 }
 
 impl Turn<'_> {
@@ -312,6 +321,7 @@ impl Turn<'_> {
                 self.drop_keyboard(st);
                 self.say("ui-deleted");
                 self.delete = true;
+                self.counts.push(("deleted", String::new()));
             }
             Command::Unknown => {
                 self.say("ui-unknown-command");
@@ -324,10 +334,13 @@ impl Turn<'_> {
     fn begin(&mut self, st: &mut ChatState, source: Option<String>) {
         let (session, step) = engine::start(self.rules(), self.ctx.today);
         st.session = Some(session);
+        self.counts
+            .push(("started", source.clone().unwrap_or_else(|| "none".into())));
         st.source = source;
         st.finished = false;
         st.step = st.step.wrapping_add(1);
         self.say("ui-privacy");
+        self.count_screen(&step);
         self.show(st, &step);
     }
 
@@ -372,6 +385,9 @@ impl Turn<'_> {
             && self.ctx.set.locales.languages().contains(lang)
         {
             self.effects.push(Effect::AnswerPress(None));
+            if st.lang.as_ref() != Some(lang) && self.lang != *lang {
+                self.counts.push(("switch", lang.clone()));
+            }
             st.lang = Some(lang.clone());
             self.lang = lang.clone();
             if let Some(m) = message {
@@ -462,10 +478,51 @@ impl Turn<'_> {
             };
             self.effects.push(Effect::Edit { message: m, text });
         }
+        match input {
+            Input::Answer { question, choice } if step.notice.is_none() => {
+                let ctx = self.ctx;
+                let q = ctx.set.rules.question(question);
+                self.counts.push(("answered", q.id.clone()));
+                if q.count_choices {
+                    let c = &q.choices[usize::from(choice)].id;
+                    self.counts
+                        .push(("answered_choice", format!("{}:{c}", q.id)));
+                }
+            }
+            Input::Back if step.notice.is_none() => self.counts.push(("back", String::new())),
+            Input::Edit(_) => self.counts.push(("change", String::new())),
+            Input::Restart => self.counts.push(("restart", String::new())),
+            _ => {}
+        }
+        self.count_screen(&step);
         st.session = Some(next);
         st.step = st.step.wrapping_add(1);
         st.last_press = press;
         self.show(st, &step);
+    }
+
+    /// Counts a screen reached by a step (not one shown again after a hint).
+    fn count_screen(&mut self, step: &Step) {
+        match &step.reply {
+            Reply::Ask {
+                question,
+                editing: false,
+                ..
+            } => {
+                let id = self.ctx.set.rules.question(*question).id.clone();
+                self.counts.push(("shown", id));
+            }
+            Reply::Result(verdict) => {
+                self.counts.push(("completed", String::new()));
+                let ctx = self.ctx;
+                for m in &verdict.matches {
+                    let id = &ctx.set.rules.outcome(m.outcome).id;
+                    self.counts
+                        .push(("result", format!("{id}:{}", m.status.name())));
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Shows the current screen again (after a hint or a notice).
@@ -883,5 +940,43 @@ mod tests {
         let t = texts(&out);
         assert!(t.iter().any(|x| x.contains("Your result")), "{t:?}");
         assert!(out.state.unwrap().finished);
+    }
+
+    #[test]
+    fn counts_say_what_happened_never_who() {
+        let set = example();
+        let start = run(&set, None, Event::from_text("/start flyer_12"), 1);
+        assert_eq!(
+            start.counts,
+            vec![
+                ("started", "flyer_12".to_string()),
+                ("shown", "age".to_string())
+            ]
+        );
+        assert_eq!(start.lang, "en");
+        let answer = run(
+            &set,
+            start.state.clone(),
+            Event::Press {
+                data: button(&start, "18 or older"),
+                message: Some(1),
+            },
+            2,
+        );
+        assert_eq!(
+            answer.counts,
+            vec![
+                ("answered", "age".to_string()),
+                ("answered_choice", "age:adult".to_string()),
+                ("shown", "location".to_string())
+            ]
+        );
+        let back = run(&set, answer.state.clone(), Event::from_text("/back"), 3);
+        assert_eq!(back.counts[0], ("back", String::new()));
+        // A hint and the question again count nothing.
+        let hint = run(&set, answer.state.clone(), Event::from_text("hello"), 3);
+        assert!(hint.counts.is_empty());
+        let deleted = run(&set, answer.state.clone(), Event::from_text("/delete"), 3);
+        assert_eq!(deleted.counts, vec![("deleted", String::new())]);
     }
 }

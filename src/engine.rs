@@ -174,6 +174,7 @@ impl Status {
 }
 
 /// Where the interview stands, derived from the answers.
+#[derive(Debug, Clone, Copy)]
 enum Progress {
     Ask(QuestionIdx),
     Complete,
@@ -255,6 +256,8 @@ pub fn step(rules: &Rules, session: &Session, input: Input, today: Date) -> (Ses
         return (fresh, step);
     }
     let mut next = session.clone();
+    // Where an answer left the interview, so the screen is not worked out twice.
+    let mut known = None;
     let notice = match input {
         Input::Show => None,
         Input::Restart => {
@@ -262,7 +265,11 @@ pub fn step(rules: &Rules, session: &Session, input: Input, today: Date) -> (Ses
             None
         }
         Input::Back => back(&mut next),
-        Input::Answer { question, choice } => answer(rules, &mut next, question, choice, today),
+        Input::Answer { question, choice } => {
+            let (notice, now) = answer(rules, &mut next, question, choice, today);
+            known = now;
+            notice
+        }
         Input::Edit(question) => {
             let answered = next.answer(question).is_some();
             if answered && !matches!(progress(rules, &next.answers, today).1, Progress::Ask(_)) {
@@ -294,7 +301,12 @@ pub fn step(rules: &Rules, session: &Session, input: Input, today: Date) -> (Ses
         }
         next.history.push(session.snapshot());
     }
-    let reply = view(rules, &next, today);
+    let reply = match known {
+        Some(now) if notice.is_none() && next.editing.is_none() => {
+            view_at(rules, &next, today, now)
+        }
+        _ => view(rules, &next, today),
+    };
     (next, Step { reply, notice })
 }
 
@@ -304,11 +316,11 @@ fn answer(
     question: QuestionIdx,
     choice: ChoiceIdx,
     today: Date,
-) -> Option<Notice> {
+) -> (Option<Notice>, Option<Progress>) {
     let valid_choice = usize::from(question) < rules.questions.len()
         && usize::from(choice) < rules.question(question).choices.len();
     if !valid_choice {
-        return Some(Notice::Stale);
+        return (Some(Notice::Stale), None);
     }
     if session.editing == Some(question) {
         if let Some(slot) = session.answers.iter_mut().find(|(q, _)| *q == question) {
@@ -326,12 +338,14 @@ fn answer(
             _ => None,
         };
         if current != Some(question) {
-            return Some(Notice::Stale);
+            return (Some(Notice::Stale), None);
         }
         session.answers.push((question, choice));
     }
-    session.answers = progress(rules, &session.answers, today).0;
-    None
+    let (kept, now) = progress(rules, &session.answers, today);
+    session.answers = kept;
+    // The kept answers lead where these did: the screen can be shown without walking again.
+    (None, Some(now))
 }
 
 /// Restores the state before the last step.
@@ -355,7 +369,17 @@ pub fn view(rules: &Rules, session: &Session, today: Date) -> Reply {
             editing: true,
         };
     }
-    match progress(rules, &session.answers, today).1 {
+    view_at(
+        rules,
+        session,
+        today,
+        progress(rules, &session.answers, today).1,
+    )
+}
+
+/// The current screen, where the interview is known to stand at `now` (not editing).
+fn view_at(rules: &Rules, session: &Session, today: Date, now: Progress) -> Reply {
+    match now {
         Progress::Ask(question) => Reply::Ask {
             question,
             answered: session.answers.len(),
@@ -406,10 +430,17 @@ fn progress(
     let given = knowledge(rules, answers);
     let mut known = vec![Known::Open; rules.questions.len()];
     let mut next = None;
+    // A stop can only start to fire when an answer becomes known (a skipped question reads
+    // as "depends on nothing", never as true), so stops are checked before the first
+    // question and after each answer, not at every question.
+    let mut answer_since_check = true;
     for (i, question) in rules.questions.iter().enumerate() {
-        if next.is_none() && stop_fires(rules, &known, today) {
-            next = Some(Progress::Stopped);
-            break;
+        if next.is_none() && answer_since_check {
+            if stop_fires(rules, &known, today) {
+                next = Some(Progress::Stopped);
+                break;
+            }
+            answer_since_check = false;
         }
         // A question guarded by an `opens:` day not yet come is asked anyway: its answer
         // tells whether the programme is upcoming for this person.
@@ -427,14 +458,15 @@ fn progress(
                 known[i] = Known::Answered {
                     choice,
                     unknown: question.choices[usize::from(choice)].unknown,
-                }
+                };
+                answer_since_check = true;
             }
             None if next.is_none() => next = Some(Progress::Ask(i as QuestionIdx)),
             None => {}
         }
     }
     let next = next.unwrap_or_else(|| {
-        if stop_fires(rules, &known, today) {
+        if answer_since_check && stop_fires(rules, &known, today) {
             Progress::Stopped
         } else {
             Progress::Complete

@@ -99,6 +99,9 @@ enum Command {
         /// Evaluate the rules as of this date [default: today]
         #[arg(long, env = "RUMBO_AS_OF", value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Delete anonymous counters older than this many months [default: keep them]
+        #[arg(long, env = "RUMBO_KEEP_COUNTERS_MONTHS")]
+        keep_counters_months: Option<u32>,
     },
     /// Report the anonymous counters, with counts below k suppressed
     Stats {
@@ -170,6 +173,7 @@ fn main() -> ExitCode {
             watch,
             per_minute,
             as_of,
+            keep_counters_months,
         } => {
             let token = match std::env::var("TELOXIDE_TOKEN") {
                 Ok(t) if rumbo::telegram::token_is_well_formed(t.trim()) => t.trim().to_string(),
@@ -209,6 +213,7 @@ fn main() -> ExitCode {
                 watch: Vec::new(),
                 per_minute,
                 as_of,
+                keep_months: keep_counters_months,
             };
             run_bot(source, settings, watch)
         }

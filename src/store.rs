@@ -26,18 +26,33 @@ impl From<sqlx::Error> for StoreError {
 }
 
 /// The schema, one step per entry; applied in order, each once.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE sessions (
-        chat_id INTEGER PRIMARY KEY,
-        state TEXT NOT NULL,
-        rules_version TEXT NOT NULL,
-        finished INTEGER NOT NULL DEFAULT 0,
-        version INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-    );
-    CREATE INDEX sessions_updated_at ON sessions (updated_at);",
-)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE sessions (
+            chat_id INTEGER PRIMARY KEY,
+            state TEXT NOT NULL,
+            rules_version TEXT NOT NULL,
+            finished INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX sessions_updated_at ON sessions (updated_at);",
+    ),
+    (
+        2,
+        // Anonymous counters: no chat, no person, only a day, a rules version and a language.
+        "CREATE TABLE counters (
+            day TEXT NOT NULL,
+            rules_version TEXT NOT NULL,
+            locale TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            PRIMARY KEY (day, rules_version, locale, metric, key)
+        );",
+    ),
+];
 
 /// A chat's stored state as loaded.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +64,8 @@ pub struct Loaded {
     pub expired: bool,
     /// A row existed but could not be read (another format): it was deleted.
     pub unreadable: bool,
+    /// The expired state (to count where it stopped), when it could be read.
+    pub expired_state: Option<ChatState>,
 }
 
 #[derive(Clone)]
@@ -64,6 +81,8 @@ impl Store {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // A deleted session is overwritten, not left in free pages of the file.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(5));
         // One in-memory database is per connection: keep a single one then.
         let max = if url.contains(":memory:") { 1 } else { 4 };
@@ -109,6 +128,9 @@ impl Store {
             self.delete(chat).await?;
             return Ok(Loaded {
                 expired: true,
+                expired_state: serde_json::from_str::<ChatState>(&text)
+                    .ok()
+                    .filter(|s| !s.finished),
                 ..Loaded::default()
             });
         }
@@ -181,16 +203,85 @@ impl Store {
     }
 
     /// Deletes rows idle longer than the time-to-live, and finished ones idle longer than
-    /// `grace`. Returns how many went.
-    pub async fn sweep(&self, now: i64, grace: Duration) -> Result<u64, StoreError> {
+    /// `grace`. Returns how many went, and the unfinished ones that expired (to count where
+    /// they stopped).
+    pub async fn sweep(
+        &self,
+        now: i64,
+        grace: Duration,
+    ) -> Result<(u64, Vec<ChatState>), StoreError> {
+        let expired_before = now - self.ttl.as_secs() as i64;
+        let mut tx = self.pool.begin().await?;
+        let texts: Vec<String> =
+            sqlx::query_scalar("SELECT state FROM sessions WHERE updated_at < ? AND finished = 0")
+                .bind(expired_before)
+                .fetch_all(&mut *tx)
+                .await?;
         let done = sqlx::query(
             "DELETE FROM sessions WHERE updated_at < ? OR (finished = 1 AND updated_at < ?)",
         )
-        .bind(now - self.ttl.as_secs() as i64)
+        .bind(expired_before)
         .bind(now - grace.as_secs() as i64)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected())
+        tx.commit().await?;
+        let states = texts
+            .iter()
+            .filter_map(|t| serde_json::from_str(t).ok())
+            .collect();
+        Ok((done.rows_affected(), states))
+    }
+
+    /// Adds one to each (metric, key) counter of `day`, `rules_version` and `locale`, in one
+    /// transaction. The counters hold no chat, no person and no order of events.
+    pub async fn add_counts(
+        &self,
+        day: &str,
+        rules_version: &str,
+        locale: &str,
+        counts: &[(&str, String)],
+    ) -> Result<(), StoreError> {
+        if counts.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for (metric, key) in counts {
+            sqlx::query(
+                "INSERT INTO counters (day, rules_version, locale, metric, key, value)
+                 VALUES (?, ?, ?, ?, ?, 1)
+                 ON CONFLICT (day, rules_version, locale, metric, key)
+                 DO UPDATE SET value = value + 1",
+            )
+            .bind(day)
+            .bind(rules_version)
+            .bind(locale)
+            .bind(metric)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The value of one counter summed over days, versions and locales (tests, `/stats`).
+    pub async fn counter(&self, metric: &str, key: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(SUM(value), 0) FROM counters WHERE metric = ? AND key = ?",
+        )
+        .bind(metric)
+        .bind(key)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Deletes counters of days before `day` (the retention setting).
+    pub async fn forget_counters_before(&self, day: &str) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM counters WHERE day < ?")
+            .bind(day)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
     }
 
     /// The rules versions stored sessions run on.
@@ -271,8 +362,30 @@ mod tests {
         done.finished = true;
         store.save(1, &done, 0, 0).await.unwrap();
         store.save(2, &state(5), 0, 0).await.unwrap();
-        assert_eq!(store.sweep(50, Duration::from_secs(30)).await.unwrap(), 1);
-        assert_eq!(store.sweep(101, Duration::from_secs(30)).await.unwrap(), 1);
+        assert_eq!(store.sweep(50, Duration::from_secs(30)).await.unwrap().0, 1);
+        let (gone, expired) = store.sweep(101, Duration::from_secs(30)).await.unwrap();
+        assert_eq!((gone, expired.len()), (1, 1));
         assert_eq!(store.count().await.unwrap(), 0);
+        // Counters add up per key and are forgotten after the retention period.
+        let counts = [
+            ("started", "none".to_string()),
+            ("shown", "age".to_string()),
+        ];
+        store
+            .add_counts("2023-11-01", "v", "es", &counts)
+            .await
+            .unwrap();
+        store
+            .add_counts("2023-11-01", "v", "es", &counts[..1])
+            .await
+            .unwrap();
+        store
+            .add_counts("2023-11-02", "v", "en", &counts[..1])
+            .await
+            .unwrap();
+        assert_eq!(store.counter("started", "none").await.unwrap(), 3);
+        assert_eq!(store.counter("shown", "age").await.unwrap(), 1);
+        assert_eq!(store.forget_counters_before("2023-11-02").await.unwrap(), 2);
+        assert_eq!(store.counter("started", "none").await.unwrap(), 1);
     }
 }

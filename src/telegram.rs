@@ -59,6 +59,8 @@ pub struct Settings {
     pub per_minute: u32,
     /// Evaluate the rules as of this date instead of today (demos and tests).
     pub as_of: Option<Date>,
+    /// Delete counters older than this many months.
+    pub keep_months: Option<u32>,
 }
 
 /// Whether `token` looks like a bot token (`<digits>:<secret>`), without saying what it is.
@@ -141,9 +143,54 @@ struct App {
     loader: Loader,
     grace: Duration,
     as_of: Option<Date>,
+    /// Counters older than this many months are deleted (`None`: kept).
+    keep_months: Option<u32>,
 }
 
 impl App {
+    /// Whether an update of `chat` may be handled now (see `Limiter`).
+    fn pace(&self, chat: ChatId) -> Pace {
+        self.limiter
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .check(chat.0, Instant::now())
+    }
+
+    /// Adds the counters of one handled event. A failure is logged and never felt by the
+    /// person.
+    async fn count(&self, rules_version: &str, locale: &str, counts: &[(&'static str, String)]) {
+        let day = Date::today_utc().to_string();
+        if let Err(e) = self
+            .store
+            .add_counts(&day, rules_version, locale, counts)
+            .await
+        {
+            warn!(error = %e, "adding to the counters failed");
+        }
+    }
+
+    /// Counts a session that expired unfinished, at the question it stopped.
+    async fn count_expiry(&self, state: &ChatState) {
+        let Some(session) = &state.session else {
+            return;
+        };
+        let set = self.set_for(Some(state));
+        let key = match crate::engine::view(&set.rules, session, self.today()) {
+            crate::engine::Reply::Ask { question, .. }
+                if session.rules_version == set.rules.version =>
+            {
+                set.rules.question(question).id.clone()
+            }
+            _ => String::new(),
+        };
+        let locale = state
+            .lang
+            .clone()
+            .unwrap_or_else(|| set.rules.default_locale.clone());
+        self.count(&session.rules_version, &locale, &[("expired", key)])
+            .await;
+    }
+
     fn today(&self) -> Date {
         self.as_of.unwrap_or_else(Date::today_utc)
     }
@@ -240,6 +287,7 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
         loader,
         grace: settings.grace,
         as_of: settings.as_of,
+        keep_months: settings.keep_months,
     });
     set_commands(&bot, &first).await;
 
@@ -359,9 +407,20 @@ fn spawn_sweeper(app: Arc<App>) {
     tokio::spawn(async move {
         loop {
             match app.store.sweep(unix_now(), app.grace).await {
-                Ok(0) => {}
-                Ok(n) => info!(sessions = n, "deleted expired or finished sessions"),
+                Ok((0, _)) => {}
+                Ok((n, expired)) => {
+                    info!(sessions = n, "deleted expired or finished sessions");
+                    for state in expired {
+                        app.count_expiry(&state).await;
+                    }
+                }
                 Err(e) => warn!(error = %e, "sweeping sessions failed"),
+            }
+            if let Some(months) = app.keep_months {
+                let cutoff = Date::today_utc().add_days(-30 * i64::from(months));
+                if let Err(e) = app.store.forget_counters_before(&cutoff.to_string()).await {
+                    warn!(error = %e, "forgetting old counters failed");
+                }
             }
             app.limiter
                 .lock()
@@ -409,12 +468,7 @@ async fn on_message(bot: Tg, msg: Message, app: Arc<App>) -> Result<(), std::con
         private_only(&bot, &app, chat, client_lang.as_deref()).await;
         return Ok(());
     }
-    let pace = app
-        .limiter
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .check(chat.0, Instant::now());
-    match pace {
+    match app.pace(chat) {
         Pace::Go => {}
         Pace::SlowDown => {
             say(&bot, &app, chat, client_lang.as_deref(), "ui-flood").await;
@@ -447,11 +501,7 @@ async fn on_callback(
         answer(&bot, &id, None).await;
         return Ok(());
     }
-    let pace = app
-        .limiter
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .check(chat.0, Instant::now());
+    let pace = app.pace(chat);
     if pace != Pace::Go {
         answer(&bot, &id, None).await;
         if pace == Pace::SlowDown {
@@ -520,6 +570,9 @@ async fn process(
             return;
         }
     };
+    if let Some(old) = &loaded.expired_state {
+        app.count_expiry(old).await;
+    }
     let set = app.set_for(loaded.state.as_ref());
     let ctx = Context {
         set: &set,
@@ -529,6 +582,8 @@ async fn process(
         unreadable: loaded.unreadable,
     };
     let outcome = conversation::handle(loaded.state, event, &ctx);
+    app.count(&set.rules.version, &outcome.lang, &outcome.counts)
+        .await;
     let mut state = outcome.state;
     let mut answered = false;
     for effect in outcome.effects {

@@ -264,23 +264,26 @@ fn rows(db: &Path) -> i64 {
     }
 }
 
-/// Counts rows with sqlx when the sqlite3 tool is not installed.
-fn rows_with_sqlx(db: &Path) -> i64 {
+/// Runs `f` on the session store of `db` (a runtime of its own: these tests have none).
+fn with_store<T>(db: &Path, f: impl AsyncFnOnce(&rumbo::store::Store) -> T) -> T {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
-        let store = rumbo::store::Store::open(
-            &format!("sqlite:{}", db.display()),
-            Duration::from_secs(86_400),
-        )
-        .await
-        .unwrap();
-        let n = store.count().await.unwrap();
+        let url = format!("sqlite:{}", db.display());
+        let store = rumbo::store::Store::open(&url, Duration::from_secs(86_400))
+            .await
+            .unwrap();
+        let out = f(&store).await;
         store.close().await;
-        n
+        out
     })
+}
+
+/// Counts rows with sqlx when the sqlite3 tool is not installed.
+fn rows_with_sqlx(db: &Path) -> i64 {
+    with_store(db, async |store| store.count().await.unwrap())
 }
 
 fn sql(db: &Path, statement: &str) {
@@ -339,6 +342,14 @@ fn a_whole_interview_in_spanish_and_in_english() {
             .flat_map(|m| m.buttons().into_iter().flatten())
             .any(|b| b.url.as_deref() == Some("https://movilidadsegura.org/"))
     );
+    // Anonymous counters: two sessions started, two completed, by language.
+    let (started, completed) = with_store(&db, async |store| {
+        (
+            store.counter("started", "none").await.unwrap(),
+            store.counter("completed", "").await.unwrap(),
+        )
+    });
+    assert_eq!((started, completed), (2, 2));
     // Every press was answered exactly once.
     let presses = api.requests_for("answerCallbackQuery").len();
     assert_eq!(presses, 2 * 9, "{}", api.dump());

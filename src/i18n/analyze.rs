@@ -62,6 +62,8 @@ pub(super) struct EntryFacts {
     /// The identifier; for a term without its leading `-`.
     pub name: String,
     pub is_term: bool,
+    /// Its index among the entries of its resource (comments and junk count).
+    pub index: usize,
     /// Where the entry starts (its identifier, or the `-` of a term).
     pub pos: Pos,
     pub value: Option<PatternFacts>,
@@ -160,11 +162,15 @@ pub(super) fn file<'s>(
     errors: &[ParserError],
 ) -> FileFacts {
     let at = Locator::new(source);
-    let mut out = FileFacts::default();
+    let mut out = FileFacts {
+        // Entries are large and a file can have tens of thousands: no regrowing.
+        entries: Vec::with_capacity(entries.size_hint().0),
+        problems: Vec::new(),
+    };
     for error in errors {
         out.problems.push(parse_problem(&at, error));
     }
-    for entry in entries {
+    for (index, entry) in entries.enumerate() {
         match entry {
             ast::Entry::Message(m) => {
                 let pos = at.pos_of(m.id.name);
@@ -173,6 +179,7 @@ pub(super) fn file<'s>(
                 out.entries.push(EntryFacts {
                     name: m.id.name.to_string(),
                     is_term: false,
+                    index,
                     pos,
                     value,
                     attributes,
@@ -185,6 +192,7 @@ pub(super) fn file<'s>(
                 out.entries.push(EntryFacts {
                     name: t.id.name.to_string(),
                     is_term: true,
+                    index,
                     pos,
                     value,
                     attributes,

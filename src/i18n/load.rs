@@ -3,16 +3,19 @@
 //! Nothing stops at the first problem: each file is parsed and checked, and all diagnostics
 //! come back together, so a translator fixes a whole batch in one round.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use fluent::FluentResource;
 use fluent::concurrent::FluentBundle;
+use rustc_hash::FxHashMap;
 use unic_langid::LanguageIdentifier;
 
 use super::analyze::{self, EntryFacts, NUMBER, PatternFacts, RefKind};
-use super::{Language, LocaleFile, Locales, MessageEntry, MessageInfo};
+use super::{EntryAt, Language, LocaleFile, Locales, MessageEntry, MessageInfo};
 use crate::diag::{self, Diagnostic, Pos, suggest};
 
 /// Where file-level problems point: the top of the file.
@@ -202,9 +205,15 @@ fn language_tag(name: &str) -> Result<LanguageIdentifier, (String, String)> {
 
 /// A message or term as kept while a language is assembled.
 struct Defined {
-    path: PathBuf,
+    /// The file that defines it, shared by all its entries.
+    path: Rc<Path>,
+    /// The index of that file's resource among the language's.
+    resource: usize,
     facts: EntryFacts,
 }
+
+/// Messages (or terms) by name, sorted.
+type ByName<'a> = BTreeMap<&'a str, &'a Defined>;
 
 pub(super) fn from_files(files: Vec<LocaleFile>) -> Result<Locales, Vec<Diagnostic>> {
     if files.is_empty() {
@@ -258,9 +267,14 @@ fn build_language(
     }
 
     // Messages and terms share one namespace in a bundle (`brand` and `-brand` collide), so
-    // duplicates are keyed by the bare name.
-    let mut defined: BTreeMap<String, Defined> = BTreeMap::new();
+    // duplicates are keyed by the bare name. A large file has tens of thousands of entries:
+    // they are kept in the order met, found by a hash of their name, and sorted once at the
+    // end.
+    let mut defined: Vec<Defined> = Vec::new();
+    let mut by_name: FxHashMap<String, usize> = FxHashMap::default();
+    let mut resources = Vec::with_capacity(files.len());
     for file in files {
+        let path: Rc<Path> = Rc::from(file.path.as_path());
         // Editors on Windows may save a byte-order mark, which Fluent reads as junk.
         let text = match file.text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_string(),
@@ -278,9 +292,11 @@ fn build_language(
                 None => d,
             });
         }
+        defined.reserve(facts.entries.len());
+        by_name.reserve(facts.entries.len());
         let mut flagged = BTreeSet::new();
         for entry in facts.entries {
-            if let Some(first) = defined.get(&entry.name) {
+            if let Some(first) = by_name.get(&entry.name).map(|&i| &defined[i]) {
                 let what = if entry.is_term { "term" } else { "message" };
                 let message = if first.facts.is_term == entry.is_term {
                     format!("{what} `{}` is defined twice", entry.display_name())
@@ -306,14 +322,15 @@ fn build_language(
                 flagged.insert(entry.name.clone());
                 continue;
             }
-            defined.insert(
-                entry.name.clone(),
-                Defined {
-                    path: file.path.clone(),
-                    facts: entry,
-                },
-            );
+            by_name.insert(entry.name.clone(), defined.len());
+            defined.push(Defined {
+                path: Rc::clone(&path),
+                resource: resources.len(),
+                facts: entry,
+            });
         }
+        let resource = Arc::new(resource);
+        resources.push(Arc::clone(&resource));
         if let Err(errors) = bundle.add_resource(resource) {
             // The check above should have caught every override; never drop one unseen.
             for e in errors {
@@ -328,15 +345,19 @@ fn build_language(
         }
     }
 
-    let (messages, terms): (BTreeMap<_, _>, BTreeMap<_, _>) =
-        defined.into_iter().partition(|(_, d)| !d.facts.is_term);
+    drop(by_name);
+    // Sorted once (references, not the entries), then each map built in one go: a sorted
+    // sequence makes a BTreeMap without a search per entry.
+    let mut sorted: Vec<(&str, &Defined)> =
+        defined.iter().map(|d| (d.facts.name.as_str(), d)).collect();
+    sorted.sort_unstable_by_key(|&(name, _)| name);
+    let (messages, terms): (Vec<_>, Vec<_>) =
+        sorted.into_iter().partition(|(_, d)| !d.facts.is_term);
+    let (messages, terms): (ByName<'_>, ByName<'_>) =
+        (messages.into_iter().collect(), terms.into_iter().collect());
     check_references(&messages, &terms, diags);
     let messages = message_infos(&messages, diags);
-    Some(Language {
-        langid,
-        bundle,
-        messages,
-    })
+    Some(Language::new(langid, bundle, resources, messages))
 }
 
 /// Every pattern of an entry, with the attribute it belongs to.
@@ -351,20 +372,16 @@ fn patterns(facts: &EntryFacts) -> impl Iterator<Item = (Option<&str>, &PatternF
 
 /// References to messages, terms, attributes and functions that do not exist, and term calls
 /// that would print `{$var}`; Fluent would only notice these when a user reads the message.
-fn check_references(
-    messages: &BTreeMap<String, Defined>,
-    terms: &BTreeMap<String, Defined>,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn check_references(messages: &ByName<'_>, terms: &ByName<'_>, diags: &mut Vec<Diagnostic>) {
     for entry in messages.values().chain(terms.values()) {
         for (_, pattern) in patterns(&entry.facts) {
             for r in &pattern.refs {
                 let error = |message: String| Diagnostic::error(&entry.path, r.pos, message);
                 match r.kind {
-                    RefKind::Message => match messages.get(&r.id) {
+                    RefKind::Message => match messages.get(r.id.as_str()) {
                         None => {
                             let d = error(format!("unknown message `{}`", r.id));
-                            diags.push(with_suggestion(d, &r.id, messages.keys()));
+                            diags.push(with_suggestion(d, &r.id, messages.keys().copied()));
                         }
                         Some(target) => match &r.attribute {
                             Some(attr) if target.facts.attribute(attr).is_none() => {
@@ -382,12 +399,16 @@ fn check_references(
                             _ => {}
                         },
                     },
-                    RefKind::Term => match terms.get(&r.id) {
+                    RefKind::Term => match terms.get(r.id.as_str()) {
                         None => {
                             let d = error(format!("unknown term `-{}`", r.id));
                             let names: Vec<String> =
                                 terms.keys().map(|t| format!("-{t}")).collect();
-                            diags.push(with_suggestion(d, &format!("-{}", r.id), names.iter()));
+                            diags.push(with_suggestion(
+                                d,
+                                &format!("-{}", r.id),
+                                names.iter().map(String::as_str),
+                            ));
                         }
                         Some(target) => {
                             let pattern = match &r.attribute {
@@ -432,16 +453,16 @@ fn check_references(
 fn with_suggestion<'a>(
     d: Diagnostic,
     name: &str,
-    candidates: impl IntoIterator<Item = &'a String>,
+    candidates: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
-    match suggest(name, candidates.into_iter().map(String::as_str)) {
+    match suggest(name, candidates) {
         Some(help) => d.with_help(help),
         None => d,
     }
 }
 
-/// A message value (`None`) or one of its attributes.
-type Key = (String, Option<String>);
+/// A message value (`None`) or one of its attributes, borrowed from the messages.
+type Key<'a> = (&'a str, Option<&'a str>);
 
 /// What a pattern reads, including through the messages it refers to.
 #[derive(Clone, Default)]
@@ -450,35 +471,36 @@ struct Reads {
     numeric: BTreeSet<String>,
 }
 
-/// Builds the per-message info, collecting variables through message references.
+/// Builds the per-message info, collecting variables through message references; sorted by
+/// id.
 fn message_infos(
-    messages: &BTreeMap<String, Defined>,
+    messages: &ByName<'_>,
     diags: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, MessageEntry> {
+) -> Vec<(String, MessageEntry)> {
     let mut walk = Transitive {
         messages,
-        memo: HashMap::new(),
+        memo: FxHashMap::default(),
         stack: Vec::new(),
         diags,
     };
-    let mut out = BTreeMap::new();
+    let mut out = Vec::with_capacity(messages.len());
     for (id, defined) in messages {
-        let value = match defined.facts.value {
-            Some(_) => walk.reads(&(id.clone(), None)),
+        let value = match &defined.facts.value {
+            Some(pattern) => walk.reads_of((id, None), defined, pattern),
             None => Reads::default(),
         };
         let mut attributes = BTreeMap::new();
         let mut attr_numeric = BTreeMap::new();
         for attr in &defined.facts.attributes {
-            let reads = walk.reads(&(id.clone(), Some(attr.name.clone())));
+            let reads = walk.reads_of((id, Some(&attr.name)), defined, &attr.facts);
             attributes.insert(attr.name.clone(), reads.vars);
             attr_numeric.insert(attr.name.clone(), reads.numeric);
         }
-        out.insert(
-            id.clone(),
+        out.push((
+            id.to_string(),
             MessageEntry {
                 info: MessageInfo {
-                    file: defined.path.clone(),
+                    file: defined.path.to_path_buf(),
                     pos: defined.facts.pos,
                     has_value: defined.facts.value.is_some(),
                     variables: value.vars,
@@ -486,54 +508,81 @@ fn message_infos(
                 },
                 numeric: value.numeric,
                 attr_numeric,
+                at: EntryAt {
+                    resource: defined.resource,
+                    entry: defined.facts.index,
+                },
             },
-        );
+        ));
     }
     out
 }
 
 /// Depth-first walk over message references, memoised, reporting each cycle once.
+///
+/// Most messages refer to no other message: their reads are their own and skip the memo
+/// and the stack, which a file of tens of thousands of messages would otherwise fill with
+/// copies of every set.
 struct Transitive<'a> {
-    messages: &'a BTreeMap<String, Defined>,
-    memo: HashMap<Key, Reads>,
-    stack: Vec<Key>,
+    messages: &'a ByName<'a>,
+    memo: FxHashMap<Key<'a>, Reads>,
+    stack: Vec<Key<'a>>,
     diags: &'a mut Vec<Diagnostic>,
 }
 
 /// The message (or attribute) pattern `key` names, if it exists.
 fn lookup<'a>(
-    messages: &'a BTreeMap<String, Defined>,
-    key: &Key,
+    messages: &ByName<'a>,
+    (id, attr): Key<'_>,
 ) -> Option<(&'a Defined, &'a PatternFacts)> {
-    let defined = messages.get(&key.0)?;
-    let pattern = match &key.1 {
+    let defined = messages.get(id)?;
+    let pattern = match attr {
         None => defined.facts.value.as_ref()?,
         Some(attr) => &defined.facts.attribute(attr)?.facts,
     };
     Some((defined, pattern))
 }
 
-impl Transitive<'_> {
-    fn reads(&mut self, key: &Key) -> Reads {
-        if let Some(done) = self.memo.get(key) {
+impl<'a> Transitive<'a> {
+    /// What the pattern `key` names reads.
+    fn reads(&mut self, key: Key<'a>) -> Reads {
+        // Unknown targets were reported by `check_references`.
+        match lookup(self.messages, key) {
+            Some((defined, pattern)) => self.reads_of(key, defined, pattern),
+            None => Reads::default(),
+        }
+    }
+
+    /// What `pattern`, the pattern `key` of `defined`, reads (the caller has it at hand:
+    /// no lookup by name).
+    fn reads_of(&mut self, key: Key<'a>, defined: &'a Defined, pattern: &'a PatternFacts) -> Reads {
+        if let Some(done) = self.memo.get(&key) {
             return done.clone();
         }
-        // Unknown targets were reported by `check_references`.
-        let Some((defined, pattern)) = lookup(self.messages, key) else {
-            return Reads::default();
-        };
         let mut reads = Reads {
             vars: pattern.vars.clone(),
             numeric: pattern.numeric.clone(),
         };
-        self.stack.push(key.clone());
-        for r in pattern.refs.iter().filter(|r| r.kind == RefKind::Message) {
-            let target = (r.id.clone(), r.attribute.clone());
+        let mut refs = pattern
+            .refs
+            .iter()
+            .filter(|r| r.kind == RefKind::Message)
+            .peekable();
+        if refs.peek().is_none() {
+            return reads;
+        }
+        self.stack.push(key);
+        for r in refs {
+            // The target's names are borrowed from the messages (the reference's own copy
+            // lives only as long as this pattern's facts, which the messages own too).
+            let Some(target) = self.key_of(&r.id, r.attribute.as_deref()) else {
+                continue;
+            };
             if let Some(start) = self.stack.iter().position(|k| *k == target) {
                 let chain: Vec<String> = self.stack[start..]
                     .iter()
                     .chain(std::iter::once(&target))
-                    .map(|k| format!("`{}`", show_key(k)))
+                    .map(|k| format!("`{}`", show_key(*k)))
                     .collect();
                 self.diags.push(
                     Diagnostic::error(
@@ -548,19 +597,32 @@ impl Transitive<'_> {
                 );
                 continue;
             }
-            let sub = self.reads(&target);
+            let sub = self.reads(target);
             reads.vars.extend(sub.vars);
             reads.numeric.extend(sub.numeric);
         }
         self.stack.pop();
-        self.memo.insert(key.clone(), reads.clone());
+        self.memo.insert(key, reads.clone());
         reads
+    }
+
+    /// The key of `id` (`.attr`) with names borrowed from the messages; `None` for a message
+    /// or attribute that does not exist (reported by `check_references`).
+    fn key_of(&self, id: &str, attr: Option<&str>) -> Option<Key<'a>> {
+        let (&id, defined) = self.messages.get_key_value(id)?;
+        match attr {
+            None => Some((id, None)),
+            Some(attr) => {
+                let attribute = defined.facts.attribute(attr)?;
+                Some((id, Some(attribute.name.as_str())))
+            }
+        }
     }
 }
 
-fn show_key((id, attr): &Key) -> String {
+fn show_key((id, attr): Key<'_>) -> String {
     match attr {
         Some(a) => format!("{id}.{a}"),
-        None => id.clone(),
+        None => id.to_string(),
     }
 }

@@ -14,10 +14,12 @@ mod load;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use fluent::concurrent::FluentBundle;
 use fluent::{FluentArgs, FluentError, FluentResource, FluentValue};
 use fluent_langneg::{NegotiationStrategy, negotiate_languages};
+use rustc_hash::FxHashMap;
 use unic_langid::LanguageIdentifier;
 
 use crate::date::Date;
@@ -63,6 +65,149 @@ impl From<i64> for ArgValue {
 
 /// The variables given to a message, by name (without the `$`).
 pub type Args = BTreeMap<String, ArgValue>;
+
+/// Arguments converted for Fluent once, for formatting many messages of one language with
+/// the same values (see [`Locales::format_prepared`]).
+///
+/// Converting is not free: every date is put into words and every name copied into Fluent's
+/// argument list. `check` formats each of tens of thousands of messages with the same
+/// longest arguments, and converting them once per language rather than once per message
+/// saves most of that work. The result is the same as [`Locales::format`] with `args`.
+pub struct PreparedArgs<'a> {
+    lang: &'a str,
+    args: &'a Args,
+    fluent: FluentArgs<'a>,
+}
+
+impl<'a> PreparedArgs<'a> {
+    /// `args` as messages of `lang` take them.
+    pub fn new(lang: &'a str, args: &'a Args) -> Self {
+        PreparedArgs {
+            lang,
+            args,
+            fluent: fluent_args(lang, args),
+        }
+    }
+
+    /// The language the arguments were prepared for.
+    pub fn lang(&self) -> &'a str {
+        self.lang
+    }
+
+    /// The arguments as given.
+    pub fn args(&self) -> &'a Args {
+        self.args
+    }
+}
+
+/// A message of one language, found once to be checked and formatted several times (see
+/// [`Locales::get`]); formatting it is the same as [`Locales::format_prepared`].
+#[derive(Clone, Copy)]
+pub struct Message<'a> {
+    lang: &'a str,
+    id: &'a str,
+    language: &'a Language,
+    entry: &'a MessageEntry,
+}
+
+impl<'a> Message<'a> {
+    /// What is known about the message.
+    pub fn info(&self) -> &'a MessageInfo {
+        &self.entry.info
+    }
+
+    /// The message's id.
+    pub fn id(&self) -> &'a str {
+        self.id
+    }
+
+    /// Formats the message with arguments prepared for its language.
+    pub fn format(&self, args: &PreparedArgs<'_>) -> Result<String, I18nError> {
+        debug_assert_eq!(
+            args.lang, self.lang,
+            "arguments prepared for another language"
+        );
+        let (bundle, pattern, needs) = self.value()?;
+        needs.check(args.args)?;
+        needs.format(bundle, pattern, &args.fluent)
+    }
+
+    /// Formats attribute `attribute` with arguments prepared for the message's language.
+    pub fn format_attribute(
+        &self,
+        attribute: &str,
+        args: &PreparedArgs<'_>,
+    ) -> Result<String, I18nError> {
+        debug_assert_eq!(
+            args.lang, self.lang,
+            "arguments prepared for another language"
+        );
+        let (bundle, pattern, needs) = self.attribute(attribute)?;
+        needs.check(args.args)?;
+        needs.format(bundle, pattern, &args.fluent)
+    }
+
+    /// The value and what formatting it needs.
+    fn value(&self) -> Result<Formattable<'a>, I18nError> {
+        let pattern = self
+            .language
+            .syntax(self.entry)
+            .and_then(|m| m.value.as_ref())
+            .ok_or_else(|| I18nError::NoValue {
+                lang: self.lang.to_string(),
+                id: self.id.to_string(),
+            })?;
+        let needs = Needs {
+            lang: self.lang,
+            id: self.id,
+            attribute: None,
+            variables: &self.entry.info.variables,
+            numeric: &self.entry.numeric,
+        };
+        Ok((&self.language.bundle, pattern, needs))
+    }
+
+    /// Attribute `attribute` and what formatting it needs.
+    fn attribute<'b>(&self, attribute: &'b str) -> Result<Formattable<'b>, I18nError>
+    where
+        'a: 'b,
+    {
+        let missing = || I18nError::MissingAttribute {
+            lang: self.lang.to_string(),
+            id: self.id.to_string(),
+            attribute: attribute.to_string(),
+        };
+        // The first of that name, as Fluent takes it.
+        let pattern = self
+            .language
+            .syntax(self.entry)
+            .and_then(|m| m.attributes.iter().find(|a| a.id.name == attribute))
+            .map(|a| &a.value)
+            .ok_or_else(missing)?;
+        let variables = self
+            .entry
+            .info
+            .attributes
+            .get(attribute)
+            .ok_or_else(missing)?;
+        let numeric = self.entry.attr_numeric.get(attribute).ok_or_else(missing)?;
+        let needs = Needs {
+            lang: self.lang,
+            id: self.id,
+            attribute: Some(attribute),
+            variables,
+            numeric,
+        };
+        Ok((&self.language.bundle, pattern, needs))
+    }
+}
+
+/// A pattern ready to format: its bundle, the pattern and what it needs from the arguments.
+type Formattable<'s> = (
+    &'s FluentBundle<Arc<FluentResource>>,
+    &'s fluent_syntax::ast::Pattern<&'s str>,
+    Needs<'s>,
+);
 
 /// One .ftl file's content, so locales can be embedded in the binary as well as read from disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,13 +302,73 @@ struct MessageEntry {
     numeric: BTreeSet<String>,
     /// The same per attribute.
     attr_numeric: BTreeMap<String, BTreeSet<String>>,
+    /// Where the message is among its language's resources.
+    at: EntryAt,
+}
+
+/// Where an entry is: the index of its resource (file) in [`Language::resources`], and its
+/// index among that resource's entries.
+#[derive(Debug, Clone, Copy)]
+struct EntryAt {
+    resource: usize,
+    entry: usize,
 }
 
 /// One loaded language.
 struct Language {
     langid: LanguageIdentifier,
-    bundle: FluentBundle<FluentResource>,
-    messages: BTreeMap<String, MessageEntry>,
+    bundle: FluentBundle<Arc<FluentResource>>,
+    /// The bundle's resources, in the order added, to reach a message's syntax tree without
+    /// looking its name up in the bundle again.
+    resources: Vec<Arc<FluentResource>>,
+    /// The messages, sorted by id.
+    messages: Vec<(String, MessageEntry)>,
+    /// Where each id is in `messages`. A hash map: `check` looks up each of the tens of
+    /// thousands of messages of a large file several times.
+    index: FxHashMap<String, usize>,
+}
+
+impl Language {
+    /// `messages` must be sorted by id.
+    fn new(
+        langid: LanguageIdentifier,
+        bundle: FluentBundle<Arc<FluentResource>>,
+        resources: Vec<Arc<FluentResource>>,
+        messages: Vec<(String, MessageEntry)>,
+    ) -> Self {
+        let mut index = FxHashMap::with_capacity_and_hasher(messages.len(), Default::default());
+        index.extend(
+            messages
+                .iter()
+                .enumerate()
+                .map(|(i, (id, _))| (id.clone(), i)),
+        );
+        Language {
+            langid,
+            bundle,
+            resources,
+            messages,
+            index,
+        }
+    }
+
+    /// The syntax tree of a message of this language.
+    fn syntax(&self, entry: &MessageEntry) -> Option<&fluent_syntax::ast::Message<&str>> {
+        let resource = self.resources.get(entry.at.resource)?;
+        match resource.get_entry(entry.at.entry)? {
+            fluent_syntax::ast::Entry::Message(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn message(&self, id: &str) -> Option<&MessageEntry> {
+        self.index.get(id).map(|&i| &self.messages[i].1)
+    }
+
+    /// The messages, sorted by id.
+    fn sorted(&self) -> impl Iterator<Item = (&str, &MessageEntry)> {
+        self.messages.iter().map(|(id, m)| (id.as_str(), m))
+    }
 }
 
 /// All loaded languages. `Send + Sync`: share one behind an `Arc` across handlers.
@@ -250,15 +455,20 @@ impl Locales {
 
     /// What is known about message `id` in `lang`, if both exist.
     pub fn message(&self, lang: &str, id: &str) -> Option<&MessageInfo> {
-        Some(&self.languages.get(lang)?.messages.get(id)?.info)
+        Some(&self.languages.get(lang)?.message(id)?.info)
     }
 
     /// ids of every message (not terms) in `lang`, sorted; empty for an unknown language.
     pub fn message_ids(&self, lang: &str) -> Vec<&str> {
         self.languages
             .get(lang)
-            .map(|l| l.messages.keys().map(String::as_str).collect())
+            .map(|l| l.messages.iter().map(|(id, _)| id.as_str()).collect())
             .unwrap_or_default()
+    }
+
+    /// Message `id` of `lang`, to check and format without looking it up again.
+    pub fn get<'a>(&'a self, lang: &'a str, id: &'a str) -> Option<Message<'a>> {
+        self.find(lang, id).ok()
     }
 
     /// Formats a message. No silent fallback: a missing message, a missing variable or any
@@ -267,23 +477,9 @@ impl Locales {
     /// Every variable the message can read must be supplied, even one read only in a variant
     /// that this call would not pick: that keeps the outcome independent of the values.
     pub fn format(&self, lang: &str, id: &str, args: &Args) -> Result<String, I18nError> {
-        let (language, entry) = self.entry(lang, id)?;
-        let pattern = language
-            .bundle
-            .get_message(id)
-            .and_then(|m| m.value())
-            .ok_or_else(|| I18nError::NoValue {
-                lang: lang.to_string(),
-                id: id.to_string(),
-            })?;
-        let needs = Needs {
-            lang,
-            id,
-            attribute: None,
-            variables: &entry.info.variables,
-            numeric: &entry.numeric,
-        };
-        needs.format(&language.bundle, pattern, args)
+        let (bundle, pattern, needs) = self.find(lang, id)?.value()?;
+        needs.check(args)?;
+        needs.format(bundle, pattern, &fluent_args(lang, args))
     }
 
     /// Formats attribute `attribute` of message `id`, with the same guarantees as
@@ -295,31 +491,28 @@ impl Locales {
         attribute: &str,
         args: &Args,
     ) -> Result<String, I18nError> {
-        let (language, entry) = self.entry(lang, id)?;
-        let missing = || I18nError::MissingAttribute {
-            lang: lang.to_string(),
-            id: id.to_string(),
-            attribute: attribute.to_string(),
-        };
-        let pattern = language
-            .bundle
-            .get_message(id)
-            .and_then(|m| m.get_attribute(attribute))
-            .map(|a| a.value())
-            .ok_or_else(missing)?;
-        let variables = entry.info.attributes.get(attribute).ok_or_else(missing)?;
-        let numeric = entry.attr_numeric.get(attribute).ok_or_else(missing)?;
-        let needs = Needs {
-            lang,
-            id,
-            attribute: Some(attribute),
-            variables,
-            numeric,
-        };
-        needs.format(&language.bundle, pattern, args)
+        let (bundle, pattern, needs) = self.find(lang, id)?.attribute(attribute)?;
+        needs.check(args)?;
+        needs.format(bundle, pattern, &fluent_args(lang, args))
     }
 
-    fn entry(&self, lang: &str, id: &str) -> Result<(&Language, &MessageEntry), I18nError> {
+    /// [`Locales::format`] with arguments converted once for many messages of one language.
+    pub fn format_prepared(&self, id: &str, args: &PreparedArgs<'_>) -> Result<String, I18nError> {
+        self.find(args.lang, id)?.format(args)
+    }
+
+    /// [`Locales::format_attribute`] with arguments converted once for many messages of one
+    /// language.
+    pub fn format_attribute_prepared(
+        &self,
+        id: &str,
+        attribute: &str,
+        args: &PreparedArgs<'_>,
+    ) -> Result<String, I18nError> {
+        self.find(args.lang, id)?.format_attribute(attribute, args)
+    }
+
+    fn find<'a>(&'a self, lang: &'a str, id: &'a str) -> Result<Message<'a>, I18nError> {
         let language = self
             .languages
             .get(lang)
@@ -328,13 +521,17 @@ impl Locales {
                 id: id.to_string(),
             })?;
         let entry = language
-            .messages
-            .get(id)
+            .message(id)
             .ok_or_else(|| I18nError::MissingMessage {
                 lang: lang.to_string(),
                 id: id.to_string(),
             })?;
-        Ok((language, entry))
+        Ok(Message {
+            lang,
+            id,
+            language,
+            entry,
+        })
     }
 
     /// Dates in words: es "18 de octubre de 2023", en "18 October 2023"; any other language:
@@ -365,17 +562,26 @@ impl Locales {
     /// the first locale (sorted) that has the message.
     pub fn check_consistency(&self) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
-        let all_ids: BTreeSet<&str> = self
+        // Every language's messages are sorted by id: walk them side by side, taking the
+        // smallest id left each time, rather than looking up every id in every language.
+        let mut walks: Vec<_> = self
             .languages
-            .values()
-            .flat_map(|l| l.messages.keys().map(String::as_str))
+            .iter()
+            .map(|(lang, l)| (lang.as_str(), l.sorted().peekable()))
             .collect();
-        for id in all_ids {
-            let present: Vec<(&str, &MessageInfo)> = self
-                .languages
-                .iter()
-                .filter_map(|(lang, l)| l.messages.get(id).map(|m| (lang.as_str(), &m.info)))
-                .collect();
+        let mut present: Vec<(&str, &MessageInfo)> = Vec::with_capacity(walks.len());
+        loop {
+            let next = walks
+                .iter_mut()
+                .filter_map(|(_, walk)| walk.peek().map(|&(id, _)| id))
+                .min();
+            let Some(id) = next else { break };
+            present.clear();
+            for (lang, walk) in &mut walks {
+                if let Some((_, m)) = walk.next_if(|&(other, _)| other == id) {
+                    present.push((*lang, &m.info));
+                }
+            }
             let Some(&(first_lang, first)) = present.first() else {
                 continue;
             };
@@ -480,12 +686,9 @@ impl Needs<'_> {
         }
     }
 
-    fn format(
-        &self,
-        bundle: &FluentBundle<FluentResource>,
-        pattern: &fluent_syntax::ast::Pattern<&str>,
-        args: &Args,
-    ) -> Result<String, I18nError> {
+    /// Every variable the pattern can read is supplied, and each one given to `NUMBER()` is
+    /// a number.
+    fn check(&self, args: &Args) -> Result<(), I18nError> {
         let mut problems = Vec::new();
         for var in self.variables {
             match args.get(var) {
@@ -498,27 +701,43 @@ impl Needs<'_> {
                 Some(_) => {}
             }
         }
-        if !problems.is_empty() {
-            return Err(self.error(problems));
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(self.error(problems))
         }
-        let mut fluent_args = FluentArgs::with_capacity(args.len());
-        for (name, value) in args {
-            let value = match value {
-                ArgValue::Text(s) => FluentValue::from(s.as_str()),
-                ArgValue::Date(d) => FluentValue::from(Locales::format_date(self.lang, *d)),
-                ArgValue::Month(d) => FluentValue::from(Locales::format_month(self.lang, *d)),
-                ArgValue::Number(n) => FluentValue::from(*n),
-            };
-            fluent_args.set(name.as_str(), value);
-        }
+    }
+
+    /// Formats the pattern (after [`Needs::check`]) with the arguments in Fluent's form.
+    fn format(
+        &self,
+        bundle: &FluentBundle<Arc<FluentResource>>,
+        pattern: &fluent_syntax::ast::Pattern<&str>,
+        fluent_args: &FluentArgs<'_>,
+    ) -> Result<String, I18nError> {
         let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+        let text = bundle.format_pattern(pattern, Some(fluent_args), &mut errors);
         if errors.is_empty() {
             Ok(text.into_owned())
         } else {
             Err(self.error(errors.iter().map(describe).collect()))
         }
     }
+}
+
+/// The arguments as Fluent takes them, dates put into words for `lang`.
+fn fluent_args<'a>(lang: &str, args: &'a Args) -> FluentArgs<'a> {
+    let mut fluent_args = FluentArgs::with_capacity(args.len());
+    for (name, value) in args {
+        let value = match value {
+            ArgValue::Text(s) => FluentValue::from(s.as_str()),
+            ArgValue::Date(d) => FluentValue::from(Locales::format_date(lang, *d)),
+            ArgValue::Month(d) => FluentValue::from(Locales::format_month(lang, *d)),
+            ArgValue::Number(n) => FluentValue::from(*n),
+        };
+        fluent_args.set(name.as_str(), value);
+    }
+    fluent_args
 }
 
 /// A Fluent formatting error in the same words as the load-time diagnostics.

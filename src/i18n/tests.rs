@@ -772,6 +772,125 @@ es/a.ftl:3:1: error: attribute `m.t` uses no variables in `en` but `$c` in `es`"
 }
 
 #[test]
+fn consistency_walks_three_locales_whose_messages_interleave() {
+    // Each message is in a different subset of the locales, so the side-by-side walk over
+    // the sorted messages must take each id from exactly the locales that have it.
+    let l = load(&[
+        ("de", "de/a.ftl", "b = B\nd = D\n"),
+        ("en", "en/a.ftl", "a = A\nb = B\nc = C\n"),
+        ("es", "es/a.ftl", "c = C { $x }\nd = D\ne = E\n"),
+    ]);
+    assert_eq!(
+        render(&l.check_consistency()),
+        "\
+de/a.ftl:1:1: error: message `b` is missing from locale `es`
+  help: add `b` to a file of locale `es`
+de/a.ftl:2:1: error: message `d` is missing from locale `en`
+  help: add `d` to a file of locale `en`
+en/a.ftl:1:1: error: message `a` is missing from locale `de`
+  help: add `a` to a file of locale `de`
+en/a.ftl:1:1: error: message `a` is missing from locale `es`
+  help: add `a` to a file of locale `es`
+en/a.ftl:3:1: error: message `c` is missing from locale `de`
+  help: add `c` to a file of locale `de`
+es/a.ftl:1:1: error: message `c` uses no variables in `en` but `$x` in `es`
+es/a.ftl:3:1: error: message `e` is missing from locale `de`
+  help: add `e` to a file of locale `de`
+es/a.ftl:3:1: error: message `e` is missing from locale `en`
+  help: add `e` to a file of locale `en`"
+    );
+}
+
+#[test]
+fn prepared_arguments_format_as_the_arguments_do() {
+    let l = good();
+    let given = args(&[
+        ("name", ArgValue::from("Ana")),
+        ("n", ArgValue::Number(2)),
+        ("date", ArgValue::Date(date(2024, 1, 1))),
+        ("unused", ArgValue::Month(date(2025, 3, 1))),
+    ]);
+    for lang in ["en", "es"] {
+        let prepared = PreparedArgs::new(lang, &given);
+        for id in l.message_ids(lang) {
+            assert_eq!(
+                l.format_prepared(id, &prepared),
+                l.format(lang, id, &given),
+                "{lang} {id}"
+            );
+            let attributes = l.message(lang, id).map(|m| m.attributes.clone());
+            for attr in attributes.unwrap_or_default().keys() {
+                assert_eq!(
+                    l.format_attribute_prepared(id, attr, &prepared),
+                    l.format_attribute(lang, id, attr, &given),
+                    "{lang} {id}.{attr}"
+                );
+            }
+        }
+        // Errors too: a missing message, and one without some of its variables.
+        let none = Args::new();
+        let none_prepared = PreparedArgs::new(lang, &none);
+        for id in l.message_ids(lang).into_iter().chain(["nope"]) {
+            assert_eq!(
+                l.format_prepared(id, &none_prepared),
+                l.format(lang, id, &none),
+                "{lang} {id}"
+            );
+        }
+    }
+}
+
+#[test]
+fn messages_are_found_in_the_right_file_among_comments_and_terms() {
+    // A message is reached through the index of its file and of its entry in that file;
+    // comments, terms and other files must not shift it.
+    let l = load(&[
+        (
+            "en",
+            "en/a.ftl",
+            "### Resource comment\n# A comment\n-term = T\nfirst = One\n\n## Group\nsecond = Two { -term }\n    .short = 2\n",
+        ),
+        (
+            "en",
+            "en/b.ftl",
+            "# Another file\nthird = Three\n    .short = 3\n    .long = Three { $n }\n",
+        ),
+    ]);
+    let none = Args::new();
+    let none_prepared = PreparedArgs::new("en", &none);
+    for (id, text) in [("first", "One"), ("second", "Two T"), ("third", "Three")] {
+        assert_eq!(l.format("en", id, &none).as_deref(), Ok(text));
+        let message = l.get("en", id).expect("present");
+        assert_eq!(message.id(), id);
+        assert_eq!(message.format(&none_prepared).as_deref(), Ok(text));
+    }
+    let third = l.get("en", "third").expect("present");
+    assert_eq!(third.info().file, PathBuf::from("en/b.ftl"));
+    assert_eq!(
+        third.format_attribute("short", &none_prepared).as_deref(),
+        Ok("3")
+    );
+    let n = args(&[("n", ArgValue::Number(3))]);
+    assert_eq!(
+        third
+            .format_attribute("long", &PreparedArgs::new("en", &n))
+            .as_deref(),
+        Ok("Three 3")
+    );
+    assert_eq!(
+        third.format_attribute("wide", &none_prepared),
+        Err(I18nError::MissingAttribute {
+            lang: "en".into(),
+            id: "third".into(),
+            attribute: "wide".into()
+        })
+    );
+    assert!(l.get("en", "term").is_none());
+    assert!(l.get("en", "nope").is_none());
+    assert!(l.get("de", "first").is_none());
+}
+
+#[test]
 fn locales_can_be_shared_across_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Locales>();

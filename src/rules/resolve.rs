@@ -88,8 +88,12 @@ impl Resolver<'_> {
     }
 
     fn check_id(&mut self, what: &str, id: &Spanned<String>) {
+        self.check_id_at(what, &id.value, id.span);
+    }
+
+    fn check_id_at(&mut self, what: &str, id: &str, span: Span) {
         if !valid_id(id) {
-            self.error(id.span, format!("{what} id `{}` is not a valid id", id.value))
+            self.error(span, format!("{what} id `{id}` is not a valid id"))
                 .help = Some(
                 "use lowercase letters, digits and `_`, starting with a letter, at most 40 characters"
                     .into(),
@@ -406,7 +410,7 @@ impl Resolver<'_> {
                 }),
             };
             let Some(choice) = choice else { continue };
-            self.check_id("choice", &Spanned::new(choice.span, choice.id.clone()));
+            self.check_id_at("choice", &choice.id, choice.span);
             if let Some(first) = choices.iter().find(|c| c.id == choice.id) {
                 let help = format!(
                     "the first is at line {}, column {}",

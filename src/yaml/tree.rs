@@ -347,13 +347,8 @@ impl<'t> Builder<'t> {
 
     /// Puts a finished node into the collection being built (or makes it the root).
     fn attach(&mut self, id: NodeId) -> Result<(), Stop> {
-        let (key_text, key_start) = match self.nodes.get(id.0 as usize) {
-            Some(Node {
-                kind: NodeKind::Scalar { text, .. },
-                span,
-            }) => (Some(text.clone()), span.start),
-            Some(node) => (None, node.span.start),
-            None => return Ok(()),
+        let Some(node) = self.nodes.get(id.0 as usize) else {
+            return Ok(());
         };
         let mut problem = None;
         match self.stack.last_mut() {
@@ -369,10 +364,25 @@ impl<'t> Builder<'t> {
                 Some(k) => entries.push((k, id)),
                 None => {
                     *key = Some(id);
-                    match key_text {
-                        None => {
-                            let found = match self.nodes.get(id.0 as usize).map(|n| &n.kind) {
-                                Some(NodeKind::Seq(_)) => "a list",
+                    let key_start = node.span.start;
+                    match &node.kind {
+                        // Only a key's text is kept (values are most of the scalars).
+                        NodeKind::Scalar { text, .. } => {
+                            if let Some(first) = seen.get(text.as_str()) {
+                                problem = Some(
+                                    YamlError::new(key_start, format!("duplicate key `{text}`"))
+                                        .with_help(format!(
+                                            "the first `{text}` is at line {}, column {}; a key may appear only once",
+                                            first.line, first.col
+                                        )),
+                                );
+                            } else {
+                                seen.insert(text.clone(), key_start);
+                            }
+                        }
+                        kind => {
+                            let found = match kind {
+                                NodeKind::Seq(_) => "a list",
                                 _ => "a mapping",
                             };
                             problem = Some(
@@ -382,19 +392,6 @@ impl<'t> Builder<'t> {
                                 )
                                 .with_help("write the key as a plain name, like `name:`"),
                             );
-                        }
-                        Some(text) => {
-                            if let Some(first) = seen.get(&text) {
-                                problem = Some(
-                                    YamlError::new(key_start, format!("duplicate key `{text}`"))
-                                        .with_help(format!(
-                                            "the first `{text}` is at line {}, column {}; a key may appear only once",
-                                            first.line, first.col
-                                        )),
-                                );
-                            } else {
-                                seen.insert(text, key_start);
-                            }
                         }
                     }
                 }
