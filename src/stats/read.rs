@@ -124,48 +124,82 @@ pub async fn tally(pool: &SqlitePool, filters: &Filters) -> Result<Tally, StatsE
     if exists.is_none() {
         return Err(StatsError::NoCounters);
     }
-    // The days are ISO text, so text comparison is date comparison; the primary key starts
-    // with the day, so a range reads only its own rows.
-    let mut sql = String::from(
-        "SELECT day, locale, metric, key, SUM(value) AS n FROM counters WHERE day >= ? AND day <= ?",
-    );
+    // Three passes over the index `counters_by_metric` (migration 3), each in its order so
+    // that SQLite sums without sorting: per metric and key; per metric, key and day for the
+    // time series; sessions started per locale. `+day` keeps the planner off the primary key,
+    // which would read the range in day order and then sort every row of it. The days are ISO
+    // text, so text comparison is date comparison.
+    let mut filter = String::from(" WHERE +day >= ? AND +day <= ?");
     if filters.rules_version.is_some() {
-        sql.push_str(" AND rules_version = ?");
+        filter.push_str(" AND +rules_version = ?");
     }
     if filters.locale.is_some() {
-        sql.push_str(" AND locale = ?");
+        filter.push_str(" AND +locale = ?");
     }
-    sql.push_str(" GROUP BY day, locale, metric, key");
-    let mut query = sqlx::query(&sql)
-        .bind(filters.from.map_or(String::new(), |d| d.to_string()))
-        // Above every date: '9' sorts after every digit string of the same form.
-        .bind(filters.to.map_or("9".to_string(), |d| d.to_string()));
-    if let Some(v) = &filters.rules_version {
-        query = query.bind(v.as_str());
+    let series = SERIES.map(|m| format!("'{m}'")).join(", ");
+    let totals_sql =
+        format!("SELECT metric, key, SUM(value) FROM counters{filter} GROUP BY metric, key");
+    let series_sql = format!(
+        "SELECT metric, key, day, SUM(value) FROM counters{filter} AND metric IN ({series}) \
+         GROUP BY metric, key, day"
+    );
+    let locales_sql = format!(
+        "SELECT locale, SUM(value) FROM counters{filter} AND metric = 'started' GROUP BY locale"
+    );
+    let range_sql = format!("SELECT MIN(day), MAX(day) FROM counters{filter}");
+    fn bind<'q>(
+        sql: &'q str,
+        filters: &Filters,
+    ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+        let mut query = sqlx::query(sql)
+            .bind(filters.from.map_or(String::new(), |d| d.to_string()))
+            // Above every date: '9' sorts after every digit string of the same form.
+            .bind(filters.to.map_or("9".to_string(), |d| d.to_string()));
+        if let Some(v) = &filters.rules_version {
+            query = query.bind(v.clone());
+        }
+        if let Some(l) = &filters.locale {
+            query = query.bind(l.clone());
+        }
+        query
     }
-    if let Some(l) = &filters.locale {
-        query = query.bind(l.as_str());
-    }
-    let rows = query.fetch_all(pool).await?;
+    let day = |text: &str| Date::from_str(text).map_err(|_| StatsError::BadDay(text.to_string()));
+    let count = |n: i64| n.max(0) as u64;
+
     let mut tally = Tally::default();
-    // Rows come sorted by day: parse each day once.
-    let mut current: Option<(String, Date)> = None;
-    for row in &rows {
-        let day_text: &str = row.try_get(0)?;
-        let day = match &current {
-            Some((text, day)) if text == day_text => *day,
-            _ => {
-                let day = Date::from_str(day_text)
-                    .map_err(|_| StatsError::BadDay(day_text.to_string()))?;
-                current = Some((day_text.to_string(), day));
-                day
-            }
-        };
-        let locale: &str = row.try_get(1)?;
-        let metric: &str = row.try_get(2)?;
-        let key: &str = row.try_get(3)?;
-        let n: i64 = row.try_get(4)?;
-        tally.add(day, locale, metric, key, n.max(0) as u64);
+    let range = bind(&range_sql, filters).fetch_one(pool).await?;
+    let first: Option<String> = range.try_get(0)?;
+    let last: Option<String> = range.try_get(1)?;
+    tally.first = first.as_deref().map(day).transpose()?;
+    tally.last = last.as_deref().map(day).transpose()?;
+    for row in bind(&totals_sql, filters).fetch_all(pool).await? {
+        let metric: String = row.try_get(0)?;
+        let key: String = row.try_get(1)?;
+        let n: i64 = row.try_get(2)?;
+        tally
+            .totals
+            .entry(metric)
+            .or_default()
+            .insert(key, count(n));
+    }
+    for row in bind(&series_sql, filters).fetch_all(pool).await? {
+        let metric: &str = row.try_get(0)?;
+        let key: &str = row.try_get(1)?;
+        let on: &str = row.try_get(2)?;
+        let n: i64 = row.try_get(3)?;
+        *tally
+            .days
+            .entry(day(on)?)
+            .or_default()
+            .entry(metric.to_string())
+            .or_default()
+            .entry(key.to_string())
+            .or_default() += count(n);
+    }
+    for row in bind(&locales_sql, filters).fetch_all(pool).await? {
+        let locale: String = row.try_get(0)?;
+        let n: i64 = row.try_get(1)?;
+        tally.started_by_locale.insert(locale, count(n));
     }
     Ok(tally)
 }
