@@ -19,6 +19,7 @@ pub mod matching;
 pub mod render;
 pub mod rules;
 pub mod scenario;
+pub mod stats;
 pub mod store;
 pub mod telegram;
 pub mod yaml;

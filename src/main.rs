@@ -103,6 +103,36 @@ enum Command {
         #[arg(long, env = "RUMBO_KEEP_COUNTERS_MONTHS")]
         keep_counters_months: Option<u32>,
     },
+    /// Report the anonymous counters, with counts below k suppressed
+    Stats {
+        /// The bot's database (opened read-only)
+        #[arg(long, env = "RUMBO_DB", default_value = "sqlite:rumbo.db")]
+        db: String,
+        /// First day, inclusive [default: the first day with a counter]
+        #[arg(long, value_parser = parse_date)]
+        from: Option<Date>,
+        /// Last day, inclusive [default: the last day with a counter]
+        #[arg(long, value_parser = parse_date)]
+        to: Option<Date>,
+        /// Period of the time series: day, week or month
+        #[arg(long, default_value = "week")]
+        by: rumbo::stats::By,
+        /// Only this rules version (16 hex digits)
+        #[arg(long)]
+        rules_version: Option<String>,
+        /// Only sessions in this locale
+        #[arg(long)]
+        locale: Option<String>,
+        /// Output format: table, csv, json or html
+        #[arg(long, default_value = "table")]
+        format: rumbo::stats::format::Format,
+        /// Write to this file instead of stdout
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Counts below k are not printed (at least 3)
+        #[arg(long, default_value_t = rumbo::stats::DEFAULT_K)]
+        k: u32,
+    },
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -186,6 +216,84 @@ fn main() -> ExitCode {
                 keep_months: keep_counters_months,
             };
             run_bot(source, settings, watch)
+        }
+        Command::Stats {
+            db,
+            from,
+            to,
+            by,
+            rules_version,
+            locale,
+            format,
+            out,
+            k,
+        } => {
+            let filters = rumbo::stats::Filters {
+                from,
+                to,
+                rules_version,
+                locale,
+            };
+            run_stats(&db, &filters, by, k, format, out.as_deref())
+        }
+    }
+}
+
+/// `rumbo stats`: reads the counters read-only, prints the suppressed report. Every failure
+/// (no database, no counters table, bad range, unwritable output) is exit status 2.
+fn run_stats(
+    db: &str,
+    filters: &rumbo::stats::Filters,
+    by: rumbo::stats::By,
+    k: u32,
+    format: rumbo::stats::format::Format,
+    out: Option<&Path>,
+) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = runtime.block_on(async {
+        let pool = rumbo::stats::open(db).await?;
+        let report = rumbo::stats::report(&pool, filters, by, k).await;
+        pool.close().await;
+        report
+    });
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let written = match out {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut w = io::BufWriter::new(file);
+                rumbo::stats::format::write(&report, format, &mut w)?;
+                w.flush()
+            })
+            .map_err(|e| format!("{}: {e}", path.display())),
+        None => {
+            let mut w = io::BufWriter::new(io::stdout().lock());
+            match rumbo::stats::format::write(&report, format, &mut w).and_then(|()| w.flush()) {
+                // The reader went away (`rumbo stats | head`): nothing left to say.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| e.to_string()),
+            }
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
 }
