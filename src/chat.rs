@@ -3,6 +3,10 @@
 //! Buttons that answer or change something are numbered; `b` goes back, `r` starts over, `q`
 //! quits. Typing a button's label works too. It reads lines until end of input, so it can be
 //! scripted with a pipe; input it cannot use gets a hint and the current screen again.
+//!
+//! Each step's counters (the very ones the bot adds, from `conversation::counts_of_step`) go
+//! to `record`; `rumbo chat --record` writes them to the bot's database for demonstrations of
+//! the statistics, and plain `rumbo chat` drops them.
 
 use std::io::{self, BufRead, Write};
 
@@ -15,13 +19,17 @@ use crate::i18n::Args;
 use crate::matching;
 use crate::render::{Renderer, Screen, Target};
 
-/// Runs a chat until `q` or the end of `input`.
+/// The counters of one step, as (metric, key).
+pub type Counts = Vec<(&'static str, String)>;
+
+/// Runs a chat until `q` or the end of `input`, handing each step's counters to `record`.
 pub fn run(
     set: &RuleSet,
     lang: &str,
     as_of: Date,
     input: impl BufRead,
     mut out: impl Write,
+    record: &mut dyn FnMut(Counts),
 ) -> io::Result<()> {
     let rules = &set.rules;
     let renderer = Renderer::new(rules, &set.locales, lang, as_of);
@@ -35,6 +43,9 @@ pub fn run(
         .map_err(io::Error::other)?;
     writeln!(out, "{privacy}\n\n{hint}")?;
     let (mut session, mut step) = engine::start(rules, as_of);
+    let mut counts = vec![("started", "none".to_string())];
+    conversation::counts_of_step(rules, None, &step, &session, &mut counts);
+    record(counts);
     let mut screens = show(&renderer, &step, &session, &mut out)?;
     for line in input.lines() {
         let line = line?;
@@ -53,6 +64,9 @@ pub fn run(
         match input {
             Some(input) => {
                 (session, step) = engine::step(rules, &session, input, as_of);
+                let mut counts = Vec::new();
+                conversation::counts_of_step(rules, Some(input), &step, &session, &mut counts);
+                record(counts);
                 screens = show(&renderer, &step, &session, &mut out)?;
             }
             None => {

@@ -21,7 +21,7 @@ use crate::engine::{self, Input, Notice, Reply, Session, Step};
 use crate::i18n::{ArgValue, Args};
 use crate::matching;
 use crate::render::{Button, Renderer, Screen, Target};
-use crate::rules::Rules;
+use crate::rules::{QuestionIdx, Rules};
 
 /// The version of the stored `ChatState` format; another version starts afresh with an
 /// apology (never a stuck conversation).
@@ -302,7 +302,7 @@ impl Turn<'_> {
     fn command(&mut self, st: &mut ChatState, command: Command, payload: &str) {
         match command {
             Command::Start => {
-                let source = source_code(payload);
+                let source = self.source(payload);
                 *st = ChatState::fresh(st.lang.clone());
                 self.begin(st, source);
             }
@@ -330,17 +330,30 @@ impl Turn<'_> {
         }
     }
 
+    /// The deep-link source to count: a code the rules list under `report: sources:`, else
+    /// `other`; `None` without a payload. An unlisted code is never kept, since a link made
+    /// for one person (`?start=maria_lopez`) would otherwise name them in the counters.
+    fn source(&self, payload: &str) -> Option<String> {
+        if payload.trim().is_empty() {
+            return None;
+        }
+        Some(match source_code(payload) {
+            Some(code) if self.rules().report.sources.contains(&code) => code,
+            _ => "other".into(),
+        })
+    }
+
     /// A fresh interview: the privacy notice, then the first question.
     fn begin(&mut self, st: &mut ChatState, source: Option<String>) {
         let (session, step) = engine::start(self.rules(), self.ctx.today);
-        st.session = Some(session);
         self.counts
             .push(("started", source.clone().unwrap_or_else(|| "none".into())));
         st.source = source;
         st.finished = false;
         st.step = st.step.wrapping_add(1);
         self.say("ui-privacy");
-        self.count_screen(&step);
+        counts_of_step(&self.ctx.set.rules, None, &step, &session, &mut self.counts);
+        st.session = Some(session);
         self.show(st, &step);
     }
 
@@ -478,51 +491,17 @@ impl Turn<'_> {
             };
             self.effects.push(Effect::Edit { message: m, text });
         }
-        match input {
-            Input::Answer { question, choice } if step.notice.is_none() => {
-                let ctx = self.ctx;
-                let q = ctx.set.rules.question(question);
-                self.counts.push(("answered", q.id.clone()));
-                if q.count_choices {
-                    let c = &q.choices[usize::from(choice)].id;
-                    self.counts
-                        .push(("answered_choice", format!("{}:{c}", q.id)));
-                }
-            }
-            Input::Back if step.notice.is_none() => self.counts.push(("back", String::new())),
-            Input::Edit(_) => self.counts.push(("change", String::new())),
-            Input::Restart => self.counts.push(("restart", String::new())),
-            _ => {}
-        }
-        self.count_screen(&step);
+        counts_of_step(
+            &self.ctx.set.rules,
+            Some(input),
+            &step,
+            &next,
+            &mut self.counts,
+        );
         st.session = Some(next);
         st.step = st.step.wrapping_add(1);
         st.last_press = press;
         self.show(st, &step);
-    }
-
-    /// Counts a screen reached by a step (not one shown again after a hint).
-    fn count_screen(&mut self, step: &Step) {
-        match &step.reply {
-            Reply::Ask {
-                question,
-                editing: false,
-                ..
-            } => {
-                let id = self.ctx.set.rules.question(*question).id.clone();
-                self.counts.push(("shown", id));
-            }
-            Reply::Result(verdict) => {
-                self.counts.push(("completed", String::new()));
-                let ctx = self.ctx;
-                for m in &verdict.matches {
-                    let id = &ctx.set.rules.outcome(m.outcome).id;
-                    self.counts
-                        .push(("result", format!("{id}:{}", m.status.name())));
-                }
-            }
-            _ => {}
-        }
     }
 
     /// Shows the current screen again (after a hint or a notice).
@@ -619,6 +598,82 @@ pub fn input_of(rules: &Rules, action: &Action) -> Option<Input> {
         Action::Restart => Input::Restart,
         Action::Language(_) => return None,
     })
+}
+
+/// The counters one step adds: what the person did (`input`; `None` for the first screen of
+/// an interview) and the screen it led to (`next` is the session after the step). Shared by
+/// the bot and `rumbo chat --record`, so a demo counts exactly what the bot would.
+pub fn counts_of_step(
+    rules: &Rules,
+    input: Option<Input>,
+    step: &Step,
+    next: &Session,
+    counts: &mut Vec<(&'static str, String)>,
+) {
+    match input {
+        Some(Input::Answer { question, choice }) if step.notice.is_none() => {
+            let q = rules.question(question);
+            counts.push(("answered", q.id.clone()));
+            if q.count_choices {
+                let c = &q.choices[usize::from(choice)].id;
+                counts.push(("answered_choice", format!("{}:{c}", q.id)));
+            }
+        }
+        Some(Input::Back) if step.notice.is_none() => counts.push(("back", String::new())),
+        Some(Input::Edit(_)) => counts.push(("change", String::new())),
+        Some(Input::Restart) => counts.push(("restart", String::new())),
+        _ => {}
+    }
+    // The screen reached (not one shown again after a hint: that is not a step).
+    match &step.reply {
+        Reply::Ask {
+            question,
+            editing: false,
+            ..
+        } => counts.push(("shown", rules.question(*question).id.clone())),
+        Reply::Result(verdict) => {
+            counts.push(("completed", String::new()));
+            for m in &verdict.matches {
+                let id = &rules.outcome(m.outcome).id;
+                counts.push(("result", format!("{id}:{}", m.status.name())));
+            }
+            let dimensions = &rules.report.dimensions;
+            if !dimensions.is_empty() {
+                let combination = combination(rules, dimensions, next);
+                for m in &verdict.matches {
+                    let id = &rules.outcome(m.outcome).id;
+                    counts.push((
+                        "result_by",
+                        format!("{combination}|{id}:{}", m.status.name()),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The answers to the report dimensions as `q1=c1,q2=c2` (`-` for a question not answered on
+/// this path): the only part of a person's answers that reaches the counters, and only next
+/// to a result, never as a sequence.
+fn combination(rules: &Rules, dimensions: &[QuestionIdx], session: &Session) -> String {
+    let mut out = String::new();
+    for (n, &q) in dimensions.iter().enumerate() {
+        let question = rules.question(q);
+        let choice = session
+            .answers
+            .iter()
+            .rev()
+            .find(|(asked, _)| *asked == q)
+            .map_or("-", |&(_, c)| question.choices[usize::from(c)].id.as_str());
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&question.id);
+        out.push('=');
+        out.push_str(choice);
+    }
+    out
 }
 
 /// A deep-link payload kept for counting: a short code of letters, digits, `_` and `-`
@@ -939,7 +994,50 @@ mod tests {
         }
         let t = texts(&out);
         assert!(t.iter().any(|x| x.contains("Your result")), "{t:?}");
+        // The result is counted per outcome and, for the rules' one report dimension
+        // (`location`), per answer to it; nothing else of the path reaches the counters.
+        let results: Vec<&str> = out
+            .counts
+            .iter()
+            .filter(|(m, _)| *m == "result")
+            .map(|(_, k)| k.as_str())
+            .collect();
+        let by: Vec<&str> = out
+            .counts
+            .iter()
+            .filter(|(m, _)| *m == "result_by")
+            .map(|(_, k)| k.as_str())
+            .collect();
+        assert!(!results.is_empty(), "{:?}", out.counts);
+        assert_eq!(
+            by,
+            results
+                .iter()
+                .map(|r| format!("location=colombia|{r}"))
+                .collect::<Vec<_>>()
+        );
         assert!(out.state.unwrap().finished);
+    }
+
+    #[test]
+    fn only_listed_deep_link_codes_are_counted_by_name() {
+        let set = example();
+        for (text, counted) in [
+            ("/start flyer_12", Some("flyer_12")),
+            ("/start FLYER_12", Some("flyer_12")),
+            ("/start maria_lopez_1990", Some("other")),
+            ("/start a%20b", Some("other")),
+            ("/start", None),
+        ] {
+            let out = run(&set, None, Event::from_text(text), 1);
+            assert_eq!(
+                out.counts[0],
+                ("started", counted.unwrap_or("none").to_string()),
+                "{text}"
+            );
+            // The state keeps what was counted, never the code as sent.
+            assert_eq!(out.state.unwrap().source.as_deref(), counted, "{text}");
+        }
     }
 
     #[test]

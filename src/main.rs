@@ -70,6 +70,13 @@ enum Command {
         /// Evaluate the rules as of this date [default: today]
         #[arg(long, env = "RUMBO_AS_OF", value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Add this chat to the anonymous counters of --db, as the bot would (for demos of
+        /// `rumbo stats`)
+        #[arg(long)]
+        record: bool,
+        /// The database --record writes to (created if missing; unused without --record)
+        #[arg(long, env = "RUMBO_DB", default_value = "sqlite:rumbo.db")]
+        db: String,
     },
     /// Run the Telegram bot (needs TELOXIDE_TOKEN)
     Run {
@@ -132,6 +139,9 @@ enum Command {
         /// Counts below k are not printed (at least 3)
         #[arg(long, default_value_t = rumbo::stats::DEFAULT_K)]
         k: u32,
+        /// Rules file whose question order the funnel follows [default: the built-in rules]
+        #[arg(long, env = "RUMBO_RULES")]
+        rules: Option<PathBuf>,
     },
 }
 
@@ -162,7 +172,9 @@ fn main() -> ExitCode {
             source,
             lang,
             as_of,
-        } => run_chat(&source, lang, as_of),
+            record,
+            db,
+        } => run_chat(&source, lang, as_of, record.then_some(db.as_str())),
         Command::Run {
             source,
             db,
@@ -227,12 +239,18 @@ fn main() -> ExitCode {
             format,
             out,
             k,
+            rules,
         } => {
+            let questions = match interview_order(rules.as_deref()) {
+                Ok(q) => q,
+                Err(code) => return code,
+            };
             let filters = rumbo::stats::Filters {
                 from,
                 to,
                 rules_version,
                 locale,
+                questions,
             };
             run_stats(&db, &filters, by, k, format, out.as_deref())
         }
@@ -241,6 +259,37 @@ fn main() -> ExitCode {
 
 /// `rumbo stats`: reads the counters read-only, prints the suppressed report. Every failure
 /// (no database, no counters table, bad range, unwritable output) is exit status 2.
+/// The question ids of `rules` (the built-in rules when `None`) in interview order. Only the
+/// file's structure is read (no locales, no path analysis), so a report stays fast.
+fn interview_order(rules: Option<&Path>) -> Result<Vec<String>, ExitCode> {
+    let (path, bytes) = match rules {
+        Some(path) => match rumbo::files::read_file(path) {
+            Ok(bytes) => (path.to_path_buf(), bytes),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Err(ExitCode::from(2));
+            }
+        },
+        None => {
+            let input = rumbo::files::embedded();
+            (input.rules_path, input.rules_bytes)
+        }
+    };
+    match rumbo::rules::resolve::resolve(&path, &bytes) {
+        Ok(rules) => Ok(rules.questions.into_iter().map(|q| q.id).collect()),
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            eprintln!(
+                "error: {}: the funnel follows its question order; fix it or pass another --rules",
+                path.display()
+            );
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 fn run_stats(
     db: &str,
     filters: &rumbo::stats::Filters,
@@ -580,7 +629,12 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn run_chat(source: &RulesArgs, lang: Option<String>, as_of: Option<Date>) -> ExitCode {
+fn run_chat(
+    source: &RulesArgs,
+    lang: Option<String>,
+    as_of: Option<Date>,
+    record: Option<&str>,
+) -> ExitCode {
     let today = Date::today_utc();
     let set = match load(source, today) {
         Ok(set) => set,
@@ -589,6 +643,47 @@ fn run_chat(source: &RulesArgs, lang: Option<String>, as_of: Option<Date>) -> Ex
     let lang = set
         .locales
         .negotiate(lang.as_deref(), &set.rules.default_locale);
+    // --record: the bot's own store and counters, on a runtime of this command's own.
+    let recorder = match record {
+        None => None,
+        Some(url) => {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            match runtime.block_on(rumbo::store::Store::open(
+                url,
+                std::time::Duration::from_secs(3600),
+            )) {
+                Ok(store) => Some((runtime, store)),
+                Err(e) => {
+                    eprintln!("error: {url}: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    let mut failed = false;
+    let mut record_step = |counts: rumbo::chat::Counts| {
+        if let Some((runtime, store)) = &recorder {
+            let day = Date::today_utc().to_string();
+            let added =
+                runtime.block_on(store.add_counts(&day, &set.rules.version, &lang, &counts));
+            // Like the bot: a failed counter write never stops the conversation.
+            if let Err(e) = added
+                && !failed
+            {
+                eprintln!("warning: counting failed (the chat goes on): {e}");
+                failed = true;
+            }
+        }
+    };
     let stdin = io::stdin();
     if stdin.is_terminal() {
         eprintln!(
@@ -598,13 +693,19 @@ fn run_chat(source: &RulesArgs, lang: Option<String>, as_of: Option<Date>) -> Ex
             as_of.unwrap_or(today)
         );
     }
-    match rumbo::chat::run(
+    let ran = rumbo::chat::run(
         &set,
         &lang,
         as_of.unwrap_or(today),
         stdin.lock(),
         io::stdout().lock(),
-    ) {
+        &mut record_step,
+    );
+    if let Some((runtime, store)) = recorder {
+        // Checkpoints the write-ahead log into the database file.
+        runtime.block_on(store.close());
+    }
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

@@ -582,8 +582,9 @@ async fn process(
         unreadable: loaded.unreadable,
     };
     let outcome = conversation::handle(loaded.state, event, &ctx);
-    app.count(&set.rules.version, &outcome.lang, &outcome.counts)
-        .await;
+    // Counted after the replies and the save, so a slow or failing counter write never
+    // delays or breaks the conversation (`count` only logs a failure).
+    let counted = || app.count(&set.rules.version, &outcome.lang, &outcome.counts);
     let mut state = outcome.state;
     let mut answered = false;
     for effect in outcome.effects {
@@ -607,6 +608,7 @@ async fn process(
                     )) => {}
                     Err(e) if gone(&e) => {
                         forget(app, chat).await;
+                        counted().await;
                         return;
                     }
                     Err(e) => warn!(error = %describe(&e), "editing a message failed"),
@@ -624,6 +626,7 @@ async fn process(
                     }
                     Err(e) if gone(&e) => {
                         forget(app, chat).await;
+                        counted().await;
                         return;
                     }
                     Err(e) => warn!(error = %describe(&e), "sending a message failed"),
@@ -645,6 +648,7 @@ async fn process(
     if let Err(e) = saved {
         warn!(error = %e, "storing a session failed");
     }
+    counted().await;
 }
 
 /// The person blocked the bot or their account is gone: keep nothing of them.

@@ -219,6 +219,32 @@ tests/fixtures/check/unknown_question/rules.yaml: 1 error(s), 0 warning(s)
     );
 }
 
+/// Every mistake of a `report:` block in one run: an unknown question, a third dimension, a
+/// repeated one, a question that opts out of counting, and deep-link codes that are not
+/// codes, reserved or repeated.
+#[test]
+fn report_problems() {
+    check_fixture(
+        "report_problems",
+        1,
+        r#"
+tests/fixtures/check/report_problems/rules.yaml:19:16: error: unknown question `locaton`
+  help: did you mean `location`?
+tests/fixtures/check/report_problems/rules.yaml:19:35: error: at most 2 report dimensions
+  help: every combination of answers is a counter of its own; with more questions the counts get too small to print and easier to tie to a person
+tests/fixtures/check/report_problems/rules.yaml:19:35: error: `location` is already a dimension
+tests/fixtures/check/report_problems/rules.yaml:19:45: error: question `age` opts out of counting its choices
+  help: its answers are not counted, so results cannot be broken down by them; remove `count_choices: false` or choose another question
+tests/fixtures/check/report_problems/rules.yaml:20:23: error: `Flyer` is not a deep-link code
+  help: use lowercase letters, digits, `_` and `-`, at most 64 characters, as in t.me/<bot>?start=flyer_bogota
+tests/fixtures/check/report_problems/rules.yaml:20:30: error: `other` is reserved
+  help: `none` counts sessions started without a code and `other` unknown codes
+tests/fixtures/check/report_problems/rules.yaml:20:37: error: source code `flyer_12` is listed twice
+tests/fixtures/check/report_problems/rules.yaml: 7 error(s), 0 warning(s)
+"#,
+    );
+}
+
 /// A condition naming an unknown choice, with "did you mean".
 #[test]
 fn unknown_choice() {

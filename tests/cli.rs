@@ -411,6 +411,47 @@ fn chat_english_session_reaches_the_result() {
     assert!(!out.contains("¿"), "{out}");
 }
 
+/// `--record` adds the chat to the counters of a database (created if missing), exactly as
+/// the bot counts, and `rumbo stats` reads them back; nothing else is written.
+#[test]
+fn chat_record_counts_what_the_bot_would_and_stats_reads_it() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let db = format!("sqlite:{}", dir.path().join("demo.db").display());
+    for _ in 0..3 {
+        chat(&[EN, &["--record", "--db", &db]].concat(), SMO_COLOMBIA);
+    }
+    // Without --record nothing is written, not even a database.
+    let unused = dir.path().join("unused.db");
+    let unused_url = format!("sqlite:{}", unused.display());
+    chat(&[EN, &["--db", &unused_url]].concat(), SMO_COLOMBIA);
+    assert!(!unused.exists());
+    let output = rumbo()
+        .args(["stats", "--db", &db, "--format", "json", "--k", "3"])
+        .output()
+        .expect("rumbo runs");
+    assert_status(&output, 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(report["overview"]["started"], 3, "{report:#}");
+    assert_eq!(report["overview"]["completed"], 3, "{report:#}");
+    assert_eq!(report["languages"][0]["key"], "en");
+    let dimensions = report["dimensions"].as_array().expect("dimensions");
+    assert!(
+        dimensions
+            .iter()
+            .any(|d| d["dimensions"]["location"] == "colombia"
+                && d["outcome"] == "smo_colombia"
+                && d["count"] == 3),
+        "{report:#}"
+    );
+    let funnel = report["funnel"].as_array().expect("a funnel");
+    assert!(
+        funnel
+            .iter()
+            .any(|q| q["question"] == "age" && q["shown"] == 3),
+        "{report:#}"
+    );
+}
+
 /// The screen shown after each input, for `input` given line by line from the start: the
 /// transcript of `input` is the transcript of its first lines plus this.
 fn last_screens(args: &[&str], input: &str) -> String {

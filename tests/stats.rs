@@ -73,6 +73,7 @@ fn url(path: &Path) -> String {
 fn stats(db: &Path, args: &[&str]) -> Output {
     rumbo()
         .env_remove("RUMBO_DB")
+        .env_remove("RUMBO_RULES")
         .arg("stats")
         .arg("--db")
         .arg(url(db))
@@ -676,6 +677,50 @@ fn the_html_report_is_self_contained_and_renders_in_a_browser() {
     assert!(
         size > 10_000,
         "a screenshot of {size} bytes\n{}",
+        stderr(&output)
+    );
+}
+
+/// The funnel follows the question order of the rules (`--rules`; the built-in rules by
+/// default); a question the rules do not have follows, by times shown; a broken rules file is
+/// an error, not a silently different order.
+#[test]
+fn the_funnel_follows_the_interview_order_of_the_rules() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let db = fixture_database(dir.path());
+    let rules = dir.path().join("order.yaml");
+    std::fs::write(
+        &rules,
+        "rumbo: 1\nid: order\nreviewed: 2026-11-01\nquestions:\n\
+         - id: has_passport\n  choices: [with, without]\n\
+         - id: age_band\n  choices: [adult, minor]\n\
+         - id: location\n  choices: [colombia, ecuador]\n\
+         outcomes:\n- id: any\n  when: { location: colombia }\n",
+    )
+    .expect("write the rules");
+    let rules_arg = rules.display().to_string();
+    let output = stats(&db, &["--format", "json", "--rules", &rules_arg]);
+    assert_status(&output, 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    let order: Vec<&str> = report["funnel"]
+        .as_array()
+        .expect("a funnel")
+        .iter()
+        .map(|q| q["question"].as_str().expect("an id"))
+        .collect();
+    assert_eq!(
+        order[..3],
+        ["has_passport", "age_band", "location"],
+        "{order:?}"
+    );
+    assert!(order[3..].contains(&"nationality"), "{order:?}");
+
+    std::fs::write(&rules, "rumbo: 1\nquestions: [\n").expect("write");
+    let output = stats(&db, &["--rules", &rules_arg]);
+    assert_status(&output, 2);
+    assert!(
+        stderr(&output).contains("order.yaml"),
+        "{}",
         stderr(&output)
     );
 }

@@ -31,9 +31,24 @@ pub struct Rules {
     pub fallback: Option<OutcomeIdx>,
     pub sources: Vec<Source>,
     pub links: Vec<Link>,
+    /// What the anonymous statistics count beyond the defaults.
+    pub report: Report,
     /// Where the file's main parts are, for diagnostics about the file as a whole.
     pub spans: RulesSpans,
 }
+
+/// The rules' `report:` block, resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Questions whose answers break results down (`result_by`), at most [`MAX_DIMENSIONS`].
+    pub dimensions: Vec<QuestionIdx>,
+    /// Deep-link codes counted by name, lowercase; any other code is counted as `other`.
+    pub sources: Vec<String>,
+}
+
+/// How many questions results may be broken down by: every combination is a counter, and
+/// more dimensions make cells too small to print (and easier to tie to a person).
+pub const MAX_DIMENSIONS: usize = 2;
 
 /// Places in the rules file that diagnostics about the whole file point at.
 #[derive(Debug, Clone, Copy, Default)]

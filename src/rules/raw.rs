@@ -34,6 +34,8 @@ pub struct RawRules {
     pub outcomes: Spanned<Vec<NodeRef>>,
     /// The outcome shown when no other outcome is open or may apply.
     pub fallback: Option<NodeRef>,
+    /// What the anonymous statistics may break results down by.
+    pub report: Option<Spanned<RawReport>>,
 }
 
 impl RawRules {
@@ -49,7 +51,20 @@ impl RawRules {
         "questions",
         "outcomes",
         "fallback",
+        "report",
     ];
+}
+
+/// `report:`: what the statistics may count beyond the defaults.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    /// At most two question ids: results are also counted per combination of their answers.
+    #[serde(default)]
+    pub dimensions: Vec<Spanned<String>>,
+    /// Deep-link codes (`t.me/<bot>?start=<code>`) counted by name; any other code is `other`.
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
 }
 
 /// Where a claim in the rules comes from.

@@ -14,9 +14,10 @@ use crate::yaml::{self, Document, NodeId, NodeKind, NodeRef, ScalarStyle, Span, 
 
 use super::condition::{Names, RESERVED};
 use super::model::{
-    Choice, Condition, Link, Outcome, Question, QuestionIdx, Rules, RulesSpans, Source, Window,
+    Choice, Condition, Link, MAX_DIMENSIONS, Outcome, Question, QuestionIdx, Report, Rules,
+    RulesSpans, Source, Window,
 };
-use super::raw::{RawChoice, RawOutcome, RawQuestion, RawRules, RawSource};
+use super::raw::{RawChoice, RawOutcome, RawQuestion, RawReport, RawRules, RawSource};
 
 /// Most choices one question may have: more buttons than this do not fit a phone screen.
 pub const MAX_CHOICES: usize = 12;
@@ -132,6 +133,7 @@ impl Resolver<'_> {
         let mut questions = None;
         let mut outcomes = None;
         let mut fallback = None;
+        let mut report = None;
         let mut seen = Vec::new();
         for (key, value) in entries {
             let name = self.doc.text(key).unwrap_or_default().to_string();
@@ -147,6 +149,7 @@ impl Resolver<'_> {
                 "questions" => questions = self.part(value),
                 "outcomes" => outcomes = self.part(value),
                 "fallback" => fallback = self.part(value),
+                "report" => report = self.part(value),
                 _ => {
                     let span = self.doc.node(key).span;
                     let help =
@@ -185,6 +188,7 @@ impl Resolver<'_> {
             questions: questions?,
             outcomes: outcomes?,
             fallback,
+            report,
         })
     }
 
@@ -357,6 +361,7 @@ impl Resolver<'_> {
             self.error(raw.outcomes.span, "no outcomes").help =
                 Some("list at least one outcome with its `when`".into());
         }
+        let report = self.report(raw.report.as_ref(), &questions);
         let fallback = outcomes
             .iter()
             .position(|o| o.is_fallback)
@@ -380,6 +385,7 @@ impl Resolver<'_> {
             fallback,
             sources,
             links,
+            report,
             spans: RulesSpans {
                 reviewed: raw.reviewed.span,
                 default_locale: default_locale_span,
@@ -500,6 +506,84 @@ impl Resolver<'_> {
                 .help = Some("`closes` is the first day the programme no longer took applications; a month alone counts from its first day, and `opens` from the next month".into());
         }
         window
+    }
+
+    /// The `report:` block: dimensions are questions that count per choice, at most two and
+    /// each once; sources are deep-link codes as Telegram allows them.
+    fn report(&mut self, raw: Option<&Spanned<RawReport>>, questions: &[Question]) -> Report {
+        let mut report = Report::default();
+        let Some(raw) = raw else { return report };
+        if raw.dimensions.len() > MAX_DIMENSIONS {
+            self.error(
+                raw.dimensions[MAX_DIMENSIONS].span,
+                format!("at most {MAX_DIMENSIONS} report dimensions"),
+            )
+            .help = Some(
+                "every combination of answers is a counter of its own; with more questions the \
+                 counts get too small to print and easier to tie to a person"
+                    .into(),
+            );
+        }
+        for d in raw.dimensions.iter() {
+            let Some(i) = questions.iter().position(|q| q.id == d.value) else {
+                let help = suggest(&d.value, questions.iter().map(|q| q.id.as_str()))
+                    .unwrap_or_else(|| "a dimension is the id of a question".into());
+                self.error(d.span, format!("unknown question `{}`", d.value))
+                    .help = Some(help);
+                continue;
+            };
+            let i = i as QuestionIdx;
+            if report.dimensions.contains(&i) {
+                self.error(d.span, format!("`{}` is already a dimension", d.value));
+                continue;
+            }
+            if !questions[usize::from(i)].count_choices {
+                self.error(
+                    d.span,
+                    format!("question `{}` opts out of counting its choices", d.value),
+                )
+                .help = Some(
+                    "its answers are not counted, so results cannot be broken down by them; \
+                     remove `count_choices: false` or choose another question"
+                        .into(),
+                );
+                continue;
+            }
+            report.dimensions.push(i);
+        }
+        report.dimensions.truncate(MAX_DIMENSIONS);
+        for code in &raw.sources {
+            let valid = !code.is_empty()
+                && code.len() <= 64
+                && code.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'
+                });
+            if !valid {
+                self.error(
+                    code.span,
+                    format!("`{}` is not a deep-link code", code.value),
+                )
+                .help = Some(
+                    "use lowercase letters, digits, `_` and `-`, at most 64 characters, as in \
+                     t.me/<bot>?start=flyer_bogota"
+                        .into(),
+                );
+            } else if report.sources.contains(&code.value) {
+                self.error(
+                    code.span,
+                    format!("source code `{}` is listed twice", code.value),
+                );
+            } else if matches!(code.value.as_str(), "none" | "other") {
+                self.error(code.span, format!("`{}` is reserved", code.value))
+                    .help = Some(
+                    "`none` counts sessions started without a code and `other` unknown codes"
+                        .into(),
+                );
+            } else {
+                report.sources.push(code.value.clone());
+            }
+        }
+        report
     }
 
     fn references(&mut self, what: &str, refs: &[Spanned<String>], known: &[String]) -> Vec<usize> {

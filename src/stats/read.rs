@@ -21,6 +21,9 @@ pub struct Filters {
     pub to: Option<Date>,
     pub rules_version: Option<String>,
     pub locale: Option<String>,
+    /// The rules' questions in interview order, for the funnel (empty: ordered by times
+    /// shown). Not a filter: questions missing from it follow, by times shown.
+    pub questions: Vec<String>,
 }
 
 /// The counters of one report, summed over rules versions (and, except for `started`,

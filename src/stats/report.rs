@@ -520,6 +520,15 @@ pub fn build(tally: &Tally, filters: &Filters, by: By, k: u32) -> Report {
         })
         .collect();
     order(&mut funnel, |q| (q.question.as_str(), q.shown));
+    // Interview order where the rules are known (a stable sort: the others keep their order,
+    // after them).
+    funnel.sort_by_key(|q| {
+        filters
+            .questions
+            .iter()
+            .position(|id| *id == q.question)
+            .unwrap_or(usize::MAX)
+    });
 
     let mut outcome_rows: Vec<OutcomeRow> = outcome_cells
         .iter()
