@@ -60,6 +60,17 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
 ];
 
+/// One counter and how much to add to it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CountRow {
+    pub day: String,
+    pub rules_version: String,
+    pub locale: String,
+    pub metric: String,
+    pub key: String,
+    pub n: u64,
+}
+
 /// A chat's stored state as loaded.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
@@ -247,22 +258,39 @@ impl Store {
         locale: &str,
         counts: &[(&str, String)],
     ) -> Result<(), StoreError> {
-        if counts.is_empty() {
+        let rows: Vec<CountRow> = counts
+            .iter()
+            .map(|(metric, key)| CountRow {
+                day: day.to_string(),
+                rules_version: rules_version.to_string(),
+                locale: locale.to_string(),
+                metric: metric.to_string(),
+                key: key.clone(),
+                n: 1,
+            })
+            .collect();
+        self.add_count_rows(&rows).await
+    }
+
+    /// Adds `n` to each row's counter, all in one transaction (the bot's batched writes).
+    pub async fn add_count_rows(&self, rows: &[CountRow]) -> Result<(), StoreError> {
+        if rows.is_empty() {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
-        for (metric, key) in counts {
+        for row in rows {
             sqlx::query(
                 "INSERT INTO counters (day, rules_version, locale, metric, key, value)
-                 VALUES (?, ?, ?, ?, ?, 1)
+                 VALUES (?, ?, ?, ?, ?, ?)
                  ON CONFLICT (day, rules_version, locale, metric, key)
-                 DO UPDATE SET value = value + 1",
+                 DO UPDATE SET value = value + excluded.value",
             )
-            .bind(day)
-            .bind(rules_version)
-            .bind(locale)
-            .bind(metric)
-            .bind(key)
+            .bind(&row.day)
+            .bind(&row.rules_version)
+            .bind(&row.locale)
+            .bind(&row.metric)
+            .bind(&row.key)
+            .bind(row.n as i64)
             .execute(&mut *tx)
             .await?;
         }

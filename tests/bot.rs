@@ -342,14 +342,22 @@ fn a_whole_interview_in_spanish_and_in_english() {
             .flat_map(|m| m.buttons().into_iter().flatten())
             .any(|b| b.url.as_deref() == Some("https://movilidadsegura.org/"))
     );
-    // Anonymous counters: two sessions started, two completed, by language.
-    let (started, completed) = with_store(&db, async |store| {
-        (
-            store.counter("started", "none").await.unwrap(),
-            store.counter("completed", "").await.unwrap(),
-        )
-    });
-    assert_eq!((started, completed), (2, 2));
+    // Anonymous counters: two sessions started, two completed, by language. The bot writes
+    // them in batches once a second.
+    let mut counted = (0, 0);
+    for _ in 0..50 {
+        counted = with_store(&db, async |store| {
+            (
+                store.counter("started", "none").await.unwrap(),
+                store.counter("completed", "").await.unwrap(),
+            )
+        });
+        if counted == (2, 2) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(counted, (2, 2));
     // Every press was answered exactly once.
     let presses = api.requests_for("answerCallbackQuery").len();
     assert_eq!(presses, 2 * 9, "{}", api.dump());
