@@ -13,6 +13,8 @@ pub mod diag;
 pub mod engine;
 pub mod files;
 #[doc(hidden)]
+pub mod fuzz;
+#[doc(hidden)]
 pub mod generate;
 pub mod i18n;
 pub mod matching;
