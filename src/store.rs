@@ -1,4 +1,7 @@
-//! Where conversations wait between two messages: one SQLite file (WAL) through sqlx.
+//! Where conversations wait between two messages: one SQLite file (WAL) or a PostgreSQL
+//! database shared by replicas, through sqlx, chosen by the URL (`sqlite:…`, `postgres://…`).
+//! Both run the same SQL (`$n` placeholders, `ON CONFLICT` upserts), so they behave the same;
+//! only the schema's types and the migration lock differ.
 //!
 //! Contract: a row per chat with an interview in progress, holding only the `ChatState`
 //! (answers, language, step counter) as JSON, the rules version it runs on, whether the result
@@ -10,6 +13,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 use crate::conversation::ChatState;
@@ -25,8 +29,8 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// The schema, one step per entry; applied in order, each once.
-const MIGRATIONS: &[(i64, &str)] = &[
+/// The SQLite schema, one step per entry; applied in order, each once.
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (
         1,
         "CREATE TABLE sessions (
@@ -60,6 +64,41 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
 ];
 
+/// The PostgreSQL schema: the same tables and keys as SQLite's, with 64-bit integers.
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE sessions (
+            chat_id BIGINT PRIMARY KEY,
+            state TEXT NOT NULL,
+            rules_version TEXT NOT NULL,
+            finished BIGINT NOT NULL DEFAULT 0,
+            version BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX sessions_updated_at ON sessions (updated_at);",
+    ),
+    (
+        2,
+        "CREATE TABLE counters (
+            day TEXT NOT NULL,
+            rules_version TEXT NOT NULL,
+            locale TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value BIGINT NOT NULL,
+            PRIMARY KEY (day, rules_version, locale, metric, key)
+        );",
+    ),
+    (
+        3,
+        "CREATE INDEX counters_by_metric ON counters (metric, key, day, locale, rules_version, value);",
+    ),
+];
+
+/// Serialises schema changes of replicas starting at once (a PostgreSQL advisory lock key).
+const MIGRATION_LOCK: i64 = 0x7275_6d62_6f01;
+
 /// One counter and how much to add to it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CountRow {
@@ -85,62 +124,135 @@ pub struct Loaded {
     pub expired_state: Option<ChatState>,
 }
 
+/// The database behind a store.
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to whichever pool the store has: the same code, compiled
+/// once per database, so the two backends cannot drift apart.
+macro_rules! with_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            Pool::Sqlite($pool) => $body,
+            Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     ttl: Duration,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `url` (`sqlite:path` or `sqlite::memory:`),
-    /// in WAL mode, and brings its schema up to date.
+    /// Opens the database at `url` — `sqlite:path` (created if needed, WAL mode),
+    /// `sqlite::memory:`, or `postgres://user@host/db` (which must exist) — and brings its
+    /// schema up to date.
     pub async fn open(url: &str, ttl: Duration) -> Result<Store, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // A deleted session is overwritten, not left in free pages of the file.
-            .pragma("secure_delete", "ON")
-            .busy_timeout(Duration::from_secs(5));
-        // One in-memory database is per connection: keep a single one then.
-        let max = if url.contains(":memory:") { 1 } else { 4 };
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max)
-            .connect_with(options)
+        let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await?;
+            let mut tx = pool.begin().await?;
+            // Replicas starting together: one migrates, the others wait and find it done.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(MIGRATION_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)",
+            )
+            .execute(&mut *tx)
             .await?;
-        sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+            for &(version, sql) in POSTGRES_MIGRATIONS {
+                let done: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                        .bind(version)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if done.is_none() {
+                    sqlx::raw_sql(sql).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
+                        .bind(version)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            tx.commit().await?;
+            Pool::Postgres(pool)
+        } else {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // A deleted session is overwritten, not left in free pages of the file.
+                .pragma("secure_delete", "ON")
+                .busy_timeout(Duration::from_secs(5));
+            // One in-memory database is per connection: keep a single one then.
+            let max = if url.contains(":memory:") { 1 } else { 4 };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .connect_with(options)
+                .await?;
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
+            )
             .execute(&pool)
             .await?;
-        for &(version, sql) in MIGRATIONS {
-            let done: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = ?")
-                    .bind(version)
-                    .fetch_optional(&pool)
-                    .await?;
-            if done.is_none() {
-                let mut tx = pool.begin().await?;
-                sqlx::raw_sql(sql).execute(&mut *tx).await?;
-                sqlx::query("INSERT INTO schema_migrations (version) VALUES (?)")
-                    .bind(version)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
+            for &(version, sql) in SQLITE_MIGRATIONS {
+                let done: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                        .bind(version)
+                        .fetch_optional(&pool)
+                        .await?;
+                if done.is_none() {
+                    let mut tx = pool.begin().await?;
+                    sqlx::raw_sql(sql).execute(&mut *tx).await?;
+                    sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
+                        .bind(version)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                }
             }
-        }
+            Pool::Sqlite(pool)
+        };
         Ok(Store { pool, ttl })
+    }
+
+    /// Which database this is: `sqlite` or `postgres` (for logs and tests).
+    pub fn backend(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
     }
 
     /// The chat's state; an expired or unreadable row is deleted and reported as such.
     pub async fn load(&self, chat: i64, now: i64) -> Result<Loaded, StoreError> {
-        let row = sqlx::query("SELECT state, version, updated_at FROM sessions WHERE chat_id = ?")
-            .bind(chat)
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else {
+        let row: Option<(String, i64, i64)> = with_pool!(self, |pool| {
+            sqlx::query("SELECT state, version, updated_at FROM sessions WHERE chat_id = $1")
+                .bind(chat)
+                .fetch_optional(pool)
+                .await?
+                .map(|row| -> Result<_, sqlx::Error> {
+                    Ok((
+                        row.try_get("state")?,
+                        row.try_get("version")?,
+                        row.try_get("updated_at")?,
+                    ))
+                })
+                .transpose()?
+        });
+        let Some((text, version, updated_at)) = row else {
             return Ok(Loaded::default());
         };
-        let text: String = row.try_get("state")?;
-        let version: i64 = row.try_get("version")?;
-        let updated_at: i64 = row.try_get("updated_at")?;
         if now - updated_at > self.ttl.as_secs() as i64 {
             self.delete(chat).await?;
             return Ok(Loaded {
@@ -182,40 +294,48 @@ impl Store {
             .as_ref()
             .map(|s| s.rules_version.clone())
             .unwrap_or_default();
-        let done = if expected == 0 {
-            sqlx::query(
-                "INSERT INTO sessions (chat_id, state, rules_version, finished, version, updated_at)
-                 VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (chat_id) DO NOTHING",
-            )
-            .bind(chat)
-            .bind(&text)
-            .bind(&rules_version)
-            .bind(state.finished)
-            .bind(now)
-            .execute(&self.pool)
-            .await?
-        } else {
-            sqlx::query(
-                "UPDATE sessions SET state = ?, rules_version = ?, finished = ?, version = version + 1,
-                 updated_at = ? WHERE chat_id = ? AND version = ?",
-            )
-            .bind(&text)
-            .bind(&rules_version)
-            .bind(state.finished)
-            .bind(now)
-            .bind(chat)
-            .bind(expected)
-            .execute(&self.pool)
-            .await?
-        };
-        Ok(done.rows_affected() == 1)
+        let finished = i64::from(state.finished);
+        let affected = with_pool!(self, |pool| {
+            if expected == 0 {
+                sqlx::query(
+                    "INSERT INTO sessions (chat_id, state, rules_version, finished, version, updated_at)
+                     VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT (chat_id) DO NOTHING",
+                )
+                .bind(chat)
+                .bind(&text)
+                .bind(&rules_version)
+                .bind(finished)
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
+            } else {
+                sqlx::query(
+                    "UPDATE sessions SET state = $1, rules_version = $2, finished = $3,
+                     version = version + 1, updated_at = $4 WHERE chat_id = $5 AND version = $6",
+                )
+                .bind(&text)
+                .bind(&rules_version)
+                .bind(finished)
+                .bind(now)
+                .bind(chat)
+                .bind(expected)
+                .execute(pool)
+                .await?
+                .rows_affected()
+            }
+        });
+        Ok(affected == 1)
     }
 
     pub async fn delete(&self, chat: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE chat_id = ?")
-            .bind(chat)
-            .execute(&self.pool)
-            .await?;
+        with_pool!(self, |pool| {
+            sqlx::query("DELETE FROM sessions WHERE chat_id = $1")
+                .bind(chat)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
         Ok(())
     }
 
@@ -228,25 +348,26 @@ impl Store {
         grace: Duration,
     ) -> Result<(u64, Vec<ChatState>), StoreError> {
         let expired_before = now - self.ttl.as_secs() as i64;
-        let mut tx = self.pool.begin().await?;
-        let texts: Vec<String> =
-            sqlx::query_scalar("SELECT state FROM sessions WHERE updated_at < ? AND finished = 0")
-                .bind(expired_before)
-                .fetch_all(&mut *tx)
-                .await?;
-        let done = sqlx::query(
-            "DELETE FROM sessions WHERE updated_at < ? OR (finished = 1 AND updated_at < ?)",
-        )
-        .bind(expired_before)
-        .bind(now - grace.as_secs() as i64)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        let states = texts
+        let finished_before = now - grace.as_secs() as i64;
+        // One statement deletes and returns the unfinished states it took, so two replicas
+        // sweeping at once never count the same expiry twice.
+        let rows: Vec<(String, i64)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "DELETE FROM sessions WHERE updated_at < $1 OR (finished = 1 AND updated_at < $2)
+                 RETURNING state, finished",
+            )
+            .bind(expired_before)
+            .bind(finished_before)
+            .fetch_all(pool)
+            .await?
+        });
+        let gone = rows.len() as u64;
+        let states = rows
             .iter()
-            .filter_map(|t| serde_json::from_str(t).ok())
+            .filter(|(_, finished)| *finished == 0)
+            .filter_map(|(t, _)| serde_json::from_str(t).ok())
             .collect();
-        Ok((done.rows_affected(), states))
+        Ok((gone, states))
     }
 
     /// Adds one to each (metric, key) counter of `day`, `rules_version` and `locale`, in one
@@ -277,80 +398,107 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
-        for row in rows {
-            sqlx::query(
-                "INSERT INTO counters (day, rules_version, locale, metric, key, value)
-                 VALUES (?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (day, rules_version, locale, metric, key)
-                 DO UPDATE SET value = value + excluded.value",
-            )
-            .bind(&row.day)
-            .bind(&row.rules_version)
-            .bind(&row.locale)
-            .bind(&row.metric)
-            .bind(&row.key)
-            .bind(row.n as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
+        // In key order, so that two replicas' batches take row locks in the same order and
+        // cannot deadlock.
+        let mut sorted: Vec<&CountRow> = rows.iter().collect();
+        sorted.sort_by(|a, b| {
+            (&a.day, &a.rules_version, &a.locale, &a.metric, &a.key).cmp(&(
+                &b.day,
+                &b.rules_version,
+                &b.locale,
+                &b.metric,
+                &b.key,
+            ))
+        });
+        with_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for row in &sorted {
+                sqlx::query(
+                    "INSERT INTO counters (day, rules_version, locale, metric, key, value)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (day, rules_version, locale, metric, key)
+                     DO UPDATE SET value = counters.value + excluded.value",
+                )
+                .bind(&row.day)
+                .bind(&row.rules_version)
+                .bind(&row.locale)
+                .bind(&row.metric)
+                .bind(&row.key)
+                .bind(row.n as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?
+        });
         Ok(())
     }
 
     /// The value of one counter summed over days, versions and locales (tests, `/stats`).
     pub async fn counter(&self, metric: &str, key: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COALESCE(SUM(value), 0) FROM counters WHERE metric = ? AND key = ?",
-        )
-        .bind(metric)
-        .bind(key)
-        .fetch_one(&self.pool)
-        .await?)
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM counters
+                 WHERE metric = $1 AND key = $2",
+            )
+            .bind(metric)
+            .bind(key)
+            .fetch_one(pool)
+            .await?
+        }))
     }
 
     /// Deletes counters of days before `day` (the retention setting).
     pub async fn forget_counters_before(&self, day: &str) -> Result<u64, StoreError> {
-        Ok(sqlx::query("DELETE FROM counters WHERE day < ?")
-            .bind(day)
-            .execute(&self.pool)
-            .await?
-            .rows_affected())
+        Ok(with_pool!(self, |pool| {
+            sqlx::query("DELETE FROM counters WHERE day < $1")
+                .bind(day)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
     }
 
     /// The rules versions stored sessions run on.
     pub async fn versions_in_use(&self) -> Result<Vec<String>, StoreError> {
-        Ok(
+        Ok(with_pool!(self, |pool| {
             sqlx::query_scalar("SELECT DISTINCT rules_version FROM sessions")
-                .fetch_all(&self.pool)
-                .await?,
-        )
+                .fetch_all(pool)
+                .await?
+        }))
     }
 
     /// How many rows there are (for tests and the operator).
     pub async fn count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+                .fetch_one(pool)
+                .await?
+        }))
     }
 
     /// Stores raw text as a chat's state (tests: a row in an older format).
     #[doc(hidden)]
     pub async fn put_raw(&self, chat: i64, text: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT OR REPLACE INTO sessions (chat_id, state, rules_version, finished, version, updated_at)
-             VALUES (?, ?, '', 0, 1, ?)",
-        )
-        .bind(chat)
-        .bind(text)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
+        with_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO sessions (chat_id, state, rules_version, finished, version, updated_at)
+                 VALUES ($1, $2, '', 0, 1, $3)
+                 ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state,
+                 rules_version = excluded.rules_version, finished = 0, version = 1,
+                 updated_at = excluded.updated_at",
+            )
+            .bind(chat)
+            .bind(text)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
         Ok(())
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        with_pool!(self, |pool| pool.close().await);
     }
 }
 
@@ -363,11 +511,125 @@ mod tests {
         serde_json::from_value(serde_json::json!({ "format": STATE_FORMAT, "step": step })).unwrap()
     }
 
+    /// A fresh, empty PostgreSQL database for one test, made on the server named by
+    /// `RUMBO_TEST_POSTGRES` (a URL such as `postgres://postgres@127.0.0.1:5432/postgres`).
+    /// `None` when it is not set, unless `RUMBO_REQUIRE_POSTGRES` is (CI), which then fails.
+    async fn postgres(name: &str) -> Option<String> {
+        let Ok(admin) = std::env::var("RUMBO_TEST_POSTGRES") else {
+            assert!(
+                std::env::var_os("RUMBO_REQUIRE_POSTGRES").is_none(),
+                "RUMBO_REQUIRE_POSTGRES is set but RUMBO_TEST_POSTGRES is not"
+            );
+            eprintln!("skipped: set RUMBO_TEST_POSTGRES to run this test on PostgreSQL");
+            return None;
+        };
+        let db = format!("rumbo_test_{name}_{}", std::process::id());
+        let pool = PgPool::connect(&admin).await.expect("the test server");
+        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {db}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::raw_sql(&format!("CREATE DATABASE {db}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let mut url = url::Url::parse(&admin).expect("a URL");
+        url.set_path(&db);
+        Some(url.to_string())
+    }
+
+    fn sqlite(dir: &tempfile::TempDir) -> String {
+        format!("sqlite:{}", dir.path().join("s.db").display())
+    }
+
     #[tokio::test]
-    async fn saves_loads_expires_and_sweeps() {
+    async fn sqlite_saves_loads_expires_sweeps_and_counts() {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite:{}", dir.path().join("s.db").display());
-        let store = Store::open(&url, Duration::from_secs(100)).await.unwrap();
+        saves_loads_expires_sweeps_and_counts(&sqlite(&dir)).await;
+    }
+
+    #[tokio::test]
+    async fn postgres_saves_loads_expires_sweeps_and_counts() {
+        if let Some(url) = postgres("basics").await {
+            saves_loads_expires_sweeps_and_counts(&url).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite_replicas_never_lose_or_double_an_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        replicas_never_lose_or_double_an_answer(&sqlite(&dir)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres_replicas_never_lose_or_double_an_answer() {
+        if let Some(url) = postgres("replicas").await {
+            replicas_never_lose_or_double_an_answer(&url).await;
+        }
+    }
+
+    /// Two stores on one database stand for two replicas behind one webhook URL. Updates of
+    /// the same chats land on both at once; each does what the bot does (load, change, save
+    /// with the version it loaded, and on a lost race load again). Every update must be
+    /// applied exactly once: the step counter ends at the number of updates.
+    async fn replicas_never_lose_or_double_an_answer(url: &str) {
+        let ttl = Duration::from_secs(3600);
+        let a = Store::open(url, ttl).await.unwrap();
+        let b = Store::open(url, ttl).await.unwrap();
+        const CHATS: i64 = 4;
+        const UPDATES: u32 = 25;
+        let mut tasks = Vec::new();
+        for replica in [a.clone(), b.clone(), a.clone(), b.clone()] {
+            tasks.push(tokio::spawn(async move {
+                let mut races = 0;
+                for _ in 0..UPDATES {
+                    for chat in 1..=CHATS {
+                        loop {
+                            let loaded = replica.load(chat, 0).await.unwrap();
+                            let mut next = loaded.state.unwrap_or_else(|| state(0));
+                            next.step += 1;
+                            if replica.save(chat, &next, loaded.version, 0).await.unwrap() {
+                                break;
+                            }
+                            races += 1;
+                        }
+                    }
+                }
+                races
+            }));
+        }
+        let mut races = 0;
+        for t in tasks {
+            races += t.await.unwrap();
+        }
+        for chat in 1..=CHATS {
+            let loaded = a.load(chat, 0).await.unwrap();
+            assert_eq!(loaded.state.unwrap().step, 4 * UPDATES, "chat {chat}");
+        }
+        eprintln!("{}: {races} lost races, each retried", a.backend());
+        // Batched counters from both replicas add up too.
+        let rows = |n| {
+            vec![CountRow {
+                day: "2023-11-01".into(),
+                rules_version: "v".into(),
+                locale: "es".into(),
+                metric: "started".into(),
+                key: "none".into(),
+                n,
+            }]
+        };
+        let (three, four) = (rows(3), rows(4));
+        let (x, y) = tokio::join!(a.add_count_rows(&three), b.add_count_rows(&four));
+        x.unwrap();
+        y.unwrap();
+        assert_eq!(a.counter("started", "none").await.unwrap(), 7);
+        a.close().await;
+        b.close().await;
+    }
+
+    async fn saves_loads_expires_sweeps_and_counts(url: &str) {
+        let store = Store::open(url, Duration::from_secs(100)).await.unwrap();
         assert!(store.load(7, 0).await.unwrap().state.is_none());
         assert!(store.save(7, &state(1), 0, 10).await.unwrap());
         // A second first write loses: someone else created the row.
@@ -381,7 +643,7 @@ mod tests {
         assert_eq!(store.load(7, 40).await.unwrap().state, Some(state(2)));
         // Reopening keeps it (the schema is not applied twice).
         store.close().await;
-        let store = Store::open(&url, Duration::from_secs(100)).await.unwrap();
+        let store = Store::open(url, Duration::from_secs(100)).await.unwrap();
         assert_eq!(store.load(7, 40).await.unwrap().state, Some(state(2)));
         // Idle past the time-to-live: gone, and said so.
         let late = store.load(7, 131).await.unwrap();

@@ -100,6 +100,13 @@ impl Tally {
 /// Opens the database at `url` (`sqlite:path`) read-only. A missing file is an error: the
 /// statistics never create a database, so a typo in the path cannot look like "no traffic".
 pub async fn open(url: &str) -> Result<SqlitePool, StatsError> {
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        return Err(StatsError::Url {
+            url: "postgres://…".into(),
+            detail: "reports read a SQLite database only in this version; the bot itself runs on PostgreSQL"
+                .into(),
+        });
+    }
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| StatsError::Url {
             url: url.to_string(),
