@@ -613,33 +613,57 @@ async fn process(
     press: Option<CallbackQueryId>,
 ) {
     let now = unix_now();
-    let loaded = match app.store.load(chat.0, now).await {
-        Ok(l) => l,
-        Err(e) => {
-            warn!(error = %e, "loading a session failed");
-            if let Some(id) = &press {
-                answer(bot, id, None).await;
+    // Decide, then claim the decision with a compare-and-swap write before acting on it: when
+    // two replicas get updates of one chat at once, the one that loses the race decides again
+    // on the winner's state, so no answer is lost or applied twice, and nothing is sent that
+    // was not stored.
+    let mut attempts = 0;
+    let (set, outcome, version) = loop {
+        let loaded = match app.store.load(chat.0, now).await {
+            Ok(l) => l,
+            Err(e) => {
+                warn!(error = %e, "loading a session failed");
+                unavailable(bot, app, chat, client_lang.as_deref(), press.as_ref()).await;
+                return;
             }
-            say(bot, app, chat, client_lang.as_deref(), "ui-unavailable").await;
-            return;
+        };
+        if let Some(old) = &loaded.expired_state {
+            app.count_expiry(old).await;
+        }
+        let set = app.set_for(loaded.state.as_ref());
+        let ctx = Context {
+            set: &set,
+            client_lang: client_lang.as_deref(),
+            today: app.today(),
+            expired: loaded.expired,
+            unreadable: loaded.unreadable,
+        };
+        let outcome = conversation::handle(loaded.state, event.clone(), &ctx);
+        let claimed = match &outcome.state {
+            Some(s) => app.store.save(chat.0, s, loaded.version, now).await,
+            None => app.store.delete(chat.0).await.map(|()| true),
+        };
+        match claimed {
+            // The row's version after this write (a new row starts at 1).
+            Ok(true) => break (set, outcome, loaded.version + 1),
+            Ok(false) if attempts < MAX_ATTEMPTS => attempts += 1,
+            Ok(false) => {
+                warn!("a session kept changing under this update; it was not applied");
+                unavailable(bot, app, chat, client_lang.as_deref(), press.as_ref()).await;
+                return;
+            }
+            Err(e) => {
+                warn!(error = %e, "storing a session failed");
+                unavailable(bot, app, chat, client_lang.as_deref(), press.as_ref()).await;
+                return;
+            }
         }
     };
-    if let Some(old) = &loaded.expired_state {
-        app.count_expiry(old).await;
-    }
-    let set = app.set_for(loaded.state.as_ref());
-    let ctx = Context {
-        set: &set,
-        client_lang: client_lang.as_deref(),
-        today: app.today(),
-        expired: loaded.expired,
-        unreadable: loaded.unreadable,
-    };
-    let outcome = conversation::handle(loaded.state, event, &ctx);
     // Counted after the replies and the save, so a slow or failing counter write never
     // delays or breaks the conversation (`count` only logs a failure).
     let counted = || app.count(&set.rules.version, &outcome.lang, &outcome.counts);
     let mut state = outcome.state;
+    let claimed_message = state.as_ref().and_then(|s| s.current_message);
     let mut answered = false;
     for effect in outcome.effects {
         match effect {
@@ -691,18 +715,34 @@ async fn process(
     if !answered && let Some(id) = &press {
         answer(bot, id, None).await;
     }
-    let saved = match &state {
-        Some(s) => app
-            .store
-            .save(chat.0, s, loaded.version, now)
-            .await
-            .map(|_| ()),
-        None => app.store.delete(chat.0).await,
-    };
-    if let Err(e) = saved {
+    // The id of the message now on screen (to edit it later) is known only after sending. If
+    // another update of this chat was stored meanwhile, its state wins: the id only lets the
+    // next answer edit this screen.
+    if let Some(s) = &state
+        && s.current_message != claimed_message
+        && let Err(e) = app.store.save(chat.0, s, version, now).await
+    {
         warn!(error = %e, "storing a session failed");
     }
     counted().await;
+}
+
+/// How many times an update is decided again after losing a race with another replica.
+const MAX_ATTEMPTS: u32 = 5;
+
+/// The store cannot be read or written: the press is acknowledged and the person gets a short
+/// apology; nothing else is done, so nothing is half-applied.
+async fn unavailable(
+    bot: &Tg,
+    app: &App,
+    chat: ChatId,
+    lang: Option<&str>,
+    press: Option<&CallbackQueryId>,
+) {
+    if let Some(id) = press {
+        answer(bot, id, None).await;
+    }
+    say(bot, app, chat, lang, "ui-unavailable").await;
 }
 
 /// The person blocked the bot or their account is gone: keep nothing of them.
