@@ -281,9 +281,12 @@ pub fn step(rules: &Rules, session: &Session, input: Input, today: Date) -> (Ses
             }
         }
         Input::Confirm => {
-            let complete = matches!(progress(rules, &next.answers, today).1, Progress::Complete);
+            let (_, now) = progress(rules, &next.answers, today);
+            let complete = matches!(now, Progress::Complete);
             if complete && next.editing.is_none() && !next.confirmed {
                 next.confirmed = true;
+                // Confirming changes no answer: the walk just made gives the screen.
+                known = Some(now);
                 None
             } else {
                 Some(Notice::Stale)
@@ -322,27 +325,24 @@ fn answer(
     if !valid_choice {
         return (Some(Notice::Stale), None);
     }
-    if session.editing == Some(question) {
+    let (kept, now) = if session.editing == Some(question) {
         if let Some(slot) = session.answers.iter_mut().find(|(q, _)| *q == question) {
             slot.1 = choice;
         }
         session.editing = None;
         session.confirmed = false;
+        progress(rules, &session.answers, today)
+    } else if session.editing.is_some() || session.confirmed {
+        return (Some(Notice::Stale), None);
     } else {
-        let current = match (
-            session.editing,
-            session.confirmed,
-            progress(rules, &session.answers, today).1,
-        ) {
-            (None, false, Progress::Ask(q)) => Some(q),
-            _ => None,
-        };
-        if current != Some(question) {
-            return (Some(Notice::Stale), None);
+        // Checking that `question` is the one asked and walking on with its answer is one
+        // walk (see `walk`); `None` means it was not the one asked.
+        let pending = Pending { question, choice };
+        match walk(rules, &session.answers, Some(pending), today) {
+            Some(walked) => walked,
+            None => return (Some(Notice::Stale), None),
         }
-        session.answers.push((question, choice));
-    }
-    let (kept, now) = progress(rules, &session.answers, today);
+    };
     session.answers = kept;
     // The kept answers lead where these did: the screen can be shown without walking again.
     (None, Some(now))
@@ -417,6 +417,13 @@ fn known_of(known: &[Known]) -> impl Fn(QuestionIdx) -> Known + '_ {
     move |q| known[usize::from(q)]
 }
 
+/// An answer to place during a walk: it must be for the question the walk would ask.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    question: QuestionIdx,
+    choice: ChoiceIdx,
+}
+
 /// Walks the questions top to bottom: finds the next question (the first one asked and not
 /// answered), or completion, or a `stop` outcome that ends the interview; and drops answers
 /// to questions that are no longer asked. Answers after the next question are kept when their
@@ -427,14 +434,36 @@ fn progress(
     answers: &[(QuestionIdx, ChoiceIdx)],
     today: Date,
 ) -> (Vec<(QuestionIdx, ChoiceIdx)>, Progress) {
-    let given = knowledge(rules, answers);
+    walk(rules, answers, None, today).unwrap_or_else(|| unreachable!("nothing was pending"))
+}
+
+/// `progress` of `answers` with `pending` added, in one walk; `None` when `pending` is not
+/// for the question `answers` lead to (a stale button), which is what walking `answers` first
+/// would have found. The two walks agree up to that question: questions before it are not
+/// answered by `pending`, and their conditions read only earlier questions, so placing the
+/// answer on arrival and walking on is walking the extended answers.
+fn walk(
+    rules: &Rules,
+    answers: &[(QuestionIdx, ChoiceIdx)],
+    pending: Option<Pending>,
+    today: Date,
+) -> Option<(Vec<(QuestionIdx, ChoiceIdx)>, Progress)> {
+    let mut given = knowledge(rules, answers);
+    // Past the next question the walk only decides which later answers to keep, so it ends
+    // after the last answered question.
+    let last_given = given.iter().rposition(Option::is_some);
     let mut known = vec![Known::Open; rules.questions.len()];
     let mut next = None;
+    let mut pending = pending;
+    let mut placed = None;
     // A stop can only start to fire when an answer becomes known (a skipped question reads
     // as "depends on nothing", never as true), so stops are checked before the first
     // question and after each answer, not at every question.
     let mut answer_since_check = true;
     for (i, question) in rules.questions.iter().enumerate() {
+        if next.is_some() && last_given.is_none_or(|last| i > last) {
+            break;
+        }
         if next.is_none() && answer_since_check {
             if stop_fires(rules, &known, today) {
                 next = Some(Progress::Stopped);
@@ -453,6 +482,16 @@ fn progress(
             known[i] = Known::Skipped;
             continue;
         }
+        if next.is_none() && given[i].is_none() {
+            // The question the interview is at: where a pending answer goes.
+            if let Some(p) = pending.take() {
+                if usize::from(p.question) != i {
+                    return None;
+                }
+                given[i] = Some(p.choice);
+                placed = Some((p.question, p.choice));
+            }
+        }
         match given[i] {
             Some(choice) => {
                 known[i] = Known::Answered {
@@ -465,6 +504,10 @@ fn progress(
             None => {}
         }
     }
+    if pending.is_some() {
+        // The interview was complete or stopped: nothing to answer.
+        return None;
+    }
     let next = next.unwrap_or_else(|| {
         if answer_since_check && stop_fires(rules, &known, today) {
             Progress::Stopped
@@ -475,9 +518,10 @@ fn progress(
     let kept = answers
         .iter()
         .copied()
+        .chain(placed)
         .filter(|&(q, _)| matches!(known.get(usize::from(q)), Some(Known::Answered { .. })))
         .collect();
-    (kept, next)
+    Some((kept, next))
 }
 
 fn stop_fires(rules: &Rules, known: &[Known], today: Date) -> bool {

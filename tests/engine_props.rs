@@ -17,6 +17,7 @@ use rumbo::date::Date;
 use rumbo::engine::{self, Input, Notice, Reply, Session, Status, Step, Verdict};
 use rumbo::generate;
 use rumbo::render::Renderer;
+use rumbo::rules::condition::At;
 use rumbo::rules::{ChoiceIdx, Known, QuestionIdx, Rules, Tri};
 
 /// Most questions in a generated file.
@@ -233,6 +234,72 @@ fn known(rules: &Rules, session: &Session) -> impl Fn(QuestionIdx) -> Known {
 
 fn as_set(answers: &[(QuestionIdx, ChoiceIdx)]) -> BTreeSet<(QuestionIdx, ChoiceIdx)> {
     answers.iter().copied().collect()
+}
+
+/// Where the interview stands, worked out the plain way: every question's `ask_if` and every
+/// `stop` outcome evaluated from scratch at every question, and the answers kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Plain {
+    Ask(QuestionIdx),
+    Complete,
+    Stopped,
+}
+
+/// The reference for the engine's walk (which places an answer during the walk and ends early
+/// once nothing later can change): answers in, (kept answers, where it stands) out.
+fn plain_progress(
+    rules: &Rules,
+    answers: &[(QuestionIdx, ChoiceIdx)],
+    today: Date,
+) -> (Vec<(QuestionIdx, ChoiceIdx)>, Plain) {
+    let mut given = vec![None; rules.questions.len()];
+    for &(q, c) in answers {
+        given[usize::from(q)] = Some(c);
+    }
+    let mut known = vec![Known::Open; rules.questions.len()];
+    let stopped = |known: &[Known]| {
+        let read = |x: QuestionIdx| known[usize::from(x)];
+        rules
+            .outcomes
+            .iter()
+            .any(|o| o.stop && o.when.eval(today, &read) == Some(Tri::True))
+    };
+    let mut at = None;
+    for (i, question) in rules.questions.iter().enumerate() {
+        if at.is_none() && stopped(&known) {
+            at = Some(Plain::Stopped);
+            break;
+        }
+        let read = |x: QuestionIdx| known[usize::from(x)];
+        let ask = question.ask_if.eval_at(At::all_opened(today), &read);
+        if ask == Some(Tri::False) {
+            known[i] = Known::Skipped;
+            continue;
+        }
+        match given[i] {
+            Some(choice) => {
+                known[i] = Known::Answered {
+                    choice,
+                    unknown: question.choices[usize::from(choice)].unknown,
+                }
+            }
+            None if at.is_none() => at = Some(Plain::Ask(i as QuestionIdx)),
+            None => {}
+        }
+    }
+    let at = at.unwrap_or_else(|| {
+        if stopped(&known) {
+            Plain::Stopped
+        } else {
+            Plain::Complete
+        }
+    });
+    let kept = answers
+        .iter()
+        .copied()
+        .filter(|&(q, _)| matches!(known[usize::from(q)], Known::Answered { .. }))
+        .collect();
+    (kept, at)
 }
 
 proptest! {
@@ -647,6 +714,52 @@ proptest! {
                 "Back on q{} (after {:?}, answers {:?}) shows {:?}, answers {:?}",
                 q, input, session.answers, back.reply, after.answers
             );
+        }
+    }
+
+    /// The engine agrees with the plain walk after any inputs (answers, changes, back,
+    /// restart, stale buttons): an answer is taken exactly when it is for the question the
+    /// plain walk asks, the answers kept are the plain walk's, and the screen is where the
+    /// plain walk stands.
+    #[test]
+    fn the_engine_agrees_with_the_plain_walk(
+        seed in any::<u64>(),
+        n in 1..=MAX_QUESTIONS,
+        ops in vec(op(), 0..80),
+        day in any::<usize>(),
+    ) {
+        let set = load(seed, n);
+        let rules = &set.rules;
+        let today = as_of(day);
+        let (mut session, mut step) = engine::start(rules, today);
+        for &op in &ops {
+            let input = resolve(rules, &session, &step, op);
+            let before = session.clone();
+            (session, step) = engine::step(rules, &before, input, today);
+            if let Input::Answer { question, choice } = input
+                && before.editing.is_none()
+                && usize::from(question) < rules.questions.len()
+                && usize::from(choice) < choices(rules, question)
+            {
+                let (_, at) = plain_progress(rules, &before.answers, today);
+                let expected = at == Plain::Ask(question) && !before.confirmed;
+                prop_assert_eq!(step.notice.is_none(), expected, "{:?} on {:?}", input, before.answers);
+                if expected {
+                    let mut extended = before.answers.clone();
+                    extended.push((question, choice));
+                    prop_assert_eq!(&session.answers, &plain_progress(rules, &extended, today).0);
+                }
+            }
+            let (kept, at) = plain_progress(rules, &session.answers, today);
+            prop_assert_eq!(&kept, &session.answers, "answers not kept as walked after {:?}", input);
+            match (&step.reply, &at) {
+                (Reply::Ask { editing: true, .. }, _) => {}
+                (Reply::Ask { question, .. }, Plain::Ask(q)) => prop_assert_eq!(question, q),
+                (Reply::Review { .. }, Plain::Complete) => prop_assert!(!session.confirmed),
+                (Reply::Result(v), Plain::Complete) => prop_assert!(!v.stopped && session.confirmed),
+                (Reply::Result(v), Plain::Stopped) => prop_assert!(v.stopped),
+                (reply, at) => prop_assert!(false, "{:?} shows {:?} where the plain walk is at {:?}", input, reply, at),
+            }
         }
     }
 }

@@ -20,6 +20,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::date::Date;
 use crate::diag::Diagnostic;
@@ -341,6 +342,43 @@ struct Findings {
     /// path that reaches it; `None` while no path has.
     question_args: Vec<Option<Vec<u64>>>,
     outcome_args: Vec<Option<Vec<u64>>>,
+}
+
+impl Findings {
+    fn new(rules: &Rules) -> Findings {
+        let n = rules.questions.len();
+        Findings {
+            asked: vec![false; n],
+            reachable: vec![false; rules.outcomes.len()],
+            question_args: vec![None; n],
+            outcome_args: vec![None; rules.outcomes.len()],
+            ..Findings::default()
+        }
+    }
+
+    /// Adds what a later walk found: example paths already found are kept, as a later walk
+    /// would not have replaced them.
+    fn absorb(&mut self, later: Findings) {
+        for (mine, theirs) in self.asked.iter_mut().zip(later.asked) {
+            *mine |= theirs;
+        }
+        for (mine, theirs) in self.reachable.iter_mut().zip(later.reachable) {
+            *mine |= theirs;
+        }
+        for (key, witness) in later.skipped_reads {
+            self.skipped_reads.entry(key).or_insert(witness);
+        }
+        if self.no_outcome.is_none() {
+            self.no_outcome = later.no_outcome;
+        }
+        let pairs = (self.question_args.iter_mut().zip(later.question_args))
+            .chain(self.outcome_args.iter_mut().zip(later.outcome_args));
+        for (mine, theirs) in pairs {
+            if let Some(words) = theirs {
+                narrow(mine, &words);
+            }
+        }
+    }
 }
 
 /// Intersects `slot` with the set `now` (bits of argument-name numbers).
@@ -746,37 +784,19 @@ pub fn analyse(file: &Path, rules: &Rules, budget: usize) -> Analysis {
     }
     let n = rules.questions.len();
     let plan = Plan::new(rules);
-    let mut findings = Findings {
-        asked: vec![false; n],
-        reachable: vec![false; rules.outcomes.len()],
-        question_args: vec![None; n],
-        outcome_args: vec![None; rules.outcomes.len()],
-        ..Findings::default()
-    };
+    let classes = date_classes(rules);
+    let walked = walk_classes(rules, &plan, &classes, budget);
+    // Merged in date order, up to the first class that ran out of budget (the later ones
+    // would not have been walked one after another): the findings, example paths included,
+    // are those of walking the classes in turn.
+    let mut findings = Findings::new(rules);
     let mut coverage = Coverage::default();
-    for as_of in date_classes(rules) {
-        let mut walk = Walk {
-            rules,
-            plan: &plan,
-            as_of,
-            // Sized for a typical file up front: growing a large table costs more than
-            // filling it.
-            memo: FastMap::with_capacity_and_hasher(
-                (4 * n).min(budget),
-                BuildHasherDefault::default(),
-            ),
-            arg_sets: SetTable::new(),
-            states: 0,
-            budget,
-            exhausted: false,
-            answers: vec![Known::Open; n],
-            findings: &mut findings,
-        };
-        let paths = walk.run();
-        coverage.paths = coverage.paths.max(paths);
-        coverage.states += walk.states;
-        coverage.incomplete |= walk.exhausted;
-        if walk.exhausted {
+    for class in walked {
+        findings.absorb(class.findings);
+        coverage.paths = coverage.paths.max(class.paths);
+        coverage.states += class.states;
+        coverage.incomplete |= class.exhausted;
+        if class.exhausted {
             break;
         }
     }
@@ -892,6 +912,95 @@ pub fn analyse(file: &Path, rules: &Rules, budget: usize) -> Analysis {
         coverage,
         question_args,
         outcome_args,
+    }
+}
+
+/// One date class walked.
+struct ClassWalk {
+    findings: Findings,
+    paths: u64,
+    states: usize,
+    exhausted: bool,
+}
+
+/// Walks every date class, on as many threads as there are cores (the classes are
+/// independent: each has its own memo and findings), and returns them in date order. A class
+/// after one that ran out of budget is not needed and may be left out.
+fn walk_classes(rules: &Rules, plan: &Plan, classes: &[Date], budget: usize) -> Vec<ClassWalk> {
+    let next = AtomicUsize::new(0);
+    // The first class known to have run out of budget: later ones are not merged.
+    let first_exhausted = AtomicUsize::new(usize::MAX);
+    let worker = || {
+        let mut done = Vec::new();
+        // Kept between classes so the table grows once, not once per class.
+        let mut memo = FastMap::default();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            if k >= classes.len() || k > first_exhausted.load(Ordering::Relaxed) {
+                return done;
+            }
+            let class = walk_class(rules, plan, classes[k], budget, &mut memo);
+            if class.exhausted {
+                first_exhausted.fetch_min(k, Ordering::Relaxed);
+            }
+            done.push((k, class));
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(classes.len());
+    let mut walked: Vec<(usize, ClassWalk)> = if threads > 1 {
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+            let mut all = worker();
+            for helper in helpers {
+                match helper.join() {
+                    Ok(done) => all.extend(done),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        })
+    } else {
+        worker()
+    };
+    walked.sort_unstable_by_key(|&(k, _)| k);
+    walked.into_iter().map(|(_, class)| class).collect()
+}
+
+/// Walks the paths of one date class.
+fn walk_class(
+    rules: &Rules,
+    plan: &Plan,
+    as_of: Date,
+    budget: usize,
+    memo: &mut FastMap<Key, Rest>,
+) -> ClassWalk {
+    let n = rules.questions.len();
+    memo.clear();
+    // Sized for a typical file up front: growing a large table costs more than filling it.
+    memo.reserve((4 * n).min(budget));
+    let mut findings = Findings::new(rules);
+    let mut walk = Walk {
+        rules,
+        plan,
+        as_of,
+        memo: std::mem::take(memo),
+        arg_sets: SetTable::new(),
+        states: 0,
+        budget,
+        exhausted: false,
+        answers: vec![Known::Open; n],
+        findings: &mut findings,
+    };
+    let paths = walk.run();
+    let (states, exhausted) = (walk.states, walk.exhausted);
+    *memo = walk.memo;
+    ClassWalk {
+        findings,
+        paths,
+        states,
+        exhausted,
     }
 }
 

@@ -151,6 +151,15 @@ impl Condition {
     /// The first `opens:` day after `today` on which this condition, false today, would no
     /// longer be false: the day a branch of the programme opens for these answers.
     pub fn opening(&self, today: Date, known: &impl Fn(QuestionIdx) -> Known) -> Option<Date> {
+        // A later `opened_by` only makes a condition truer: false with every day come, it
+        // opens on none (the common case, decided without listing the days).
+        if self
+            .eval_at(At::all_opened(today), known)
+            .unwrap_or(Tri::Unknown)
+            == Tri::False
+        {
+            return None;
+        }
         let mut days = Vec::new();
         self.opens_days(&mut days);
         days.sort_unstable();
@@ -177,9 +186,12 @@ impl Condition {
 
     /// Whether some branch opens on a later day than others.
     pub fn has_openings(&self) -> bool {
-        let mut days = Vec::new();
-        self.opens_days(&mut days);
-        !days.is_empty()
+        // Without collecting the days: `check` asks this for every outcome at every state.
+        match self {
+            Condition::Opens(_) => true,
+            Condition::All(parts) | Condition::Any(parts) => parts.iter().any(Self::has_openings),
+            _ => false,
+        }
     }
 }
 
