@@ -290,6 +290,18 @@ fn interview_order(rules: Option<&Path>) -> Result<Vec<String>, ExitCode> {
     }
 }
 
+/// A one-thread runtime for a command that only waits on its database; exit 2 if it cannot
+/// start.
+fn small_runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("error: cannot start: {e}");
+            ExitCode::from(2)
+        })
+}
+
 fn run_stats(
     db: &str,
     filters: &rumbo::stats::Filters,
@@ -298,15 +310,9 @@ fn run_stats(
     format: rumbo::stats::format::Format,
     out: Option<&Path>,
 ) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match small_runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let report = runtime.block_on(async {
         let pool = rumbo::stats::open(db).await?;
@@ -647,15 +653,9 @@ fn run_chat(
     let recorder = match record {
         None => None,
         Some(url) => {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
+            let runtime = match small_runtime() {
                 Ok(rt) => rt,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
+                Err(code) => return code,
             };
             match runtime.block_on(rumbo::store::Store::open(
                 url,

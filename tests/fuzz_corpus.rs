@@ -17,16 +17,25 @@ const TARGETS: [(&str, Target); 3] = [
 
 /// Every file directly under `dir` (none when it does not exist), in a stable order.
 fn files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+    entries_of(dir, Path::is_file)
+}
+
+/// Every folder directly under `dir`, in a stable order.
+fn files_in_dirs(dir: &Path) -> Vec<PathBuf> {
+    entries_of(dir, Path::is_dir)
+}
+
+fn entries_of(dir: &Path, keep: fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file())
+                .filter(|p| keep(p))
                 .collect()
         })
         .unwrap_or_default();
-    files.sort();
-    files
+    paths.sort();
+    paths
 }
 
 fn replay(target: Target, files: &[PathBuf]) -> usize {
@@ -116,17 +125,4 @@ fn mutations_of_valid_inputs_run_to_completion() {
             }
         }
     }
-}
-
-fn files_in_dirs(dir: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    dirs.sort();
-    dirs
 }
