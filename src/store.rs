@@ -5,8 +5,16 @@
 //! was shown, a row version for compare-and-swap writes, and when it was last written. Rows
 //! are deleted on `/delete`, after the time-to-live without activity, and a grace period after
 //! the result. Nothing else about a person is stored.
+//!
+//! Deleting a row is not enough for it to be gone from the disk: `secure_delete` zeroes it in
+//! the database pages, but earlier versions of those pages stay in the write-ahead log until a
+//! checkpoint, and a checkpoint that does not truncate leaves stale frames at the end of the
+//! file. So every deletion is followed by `wal_checkpoint(TRUNCATE)` (see [`Store::scrub`]),
+//! retried by the sweeper while a reader holds it up.
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::Row;
@@ -78,6 +86,8 @@ pub struct Loaded {
 pub struct Store {
     pool: SqlitePool,
     ttl: Duration,
+    /// A session was deleted and the write-ahead log may still hold it: scrub when possible.
+    unscrubbed: Arc<AtomicBool>,
 }
 
 impl Store {
@@ -115,7 +125,11 @@ impl Store {
                 tx.commit().await?;
             }
         }
-        Ok(Store { pool, ttl })
+        Ok(Store {
+            pool,
+            ttl,
+            unscrubbed: Arc::new(AtomicBool::new(false)),
+        })
     }
 
     /// The chat's state; an expired or unreadable row is deleted and reported as such.
@@ -200,12 +214,56 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The language a chat chose, read without touching the row (not even to expire it):
+    /// for `/stats`, which must leave nothing behind about the administrator.
+    pub async fn peek_lang(&self, chat: i64) -> Result<Option<String>, StoreError> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT state FROM sessions WHERE chat_id = ?")
+                .bind(chat)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(text
+            .and_then(|t| serde_json::from_str::<ChatState>(&t).ok())
+            .and_then(|s| s.lang))
+    }
+
+    /// Deletes the chat's row, then scrubs the write-ahead log so no copy of it stays on disk.
     pub async fn delete(&self, chat: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE chat_id = ?")
+        let done = sqlx::query("DELETE FROM sessions WHERE chat_id = ?")
             .bind(chat)
             .execute(&self.pool)
             .await?;
+        if done.rows_affected() > 0 {
+            self.unscrubbed.store(true, Ordering::SeqCst);
+            self.scrub().await?;
+        }
         Ok(())
+    }
+
+    /// After a deletion: copies the write-ahead log into the database (where `secure_delete`
+    /// has zeroed the deleted rows) and truncates it to nothing, so the older page images
+    /// holding them are gone too. Returns whether that was done; it is not while another
+    /// connection reads an older snapshot, and is then retried on the next call (the sweeper
+    /// calls this on every round).
+    pub async fn scrub(&self) -> Result<bool, StoreError> {
+        if !self.unscrubbed.swap(false, Ordering::SeqCst) {
+            return Ok(true);
+        }
+        // One row: busy (1 when it could not finish), frames in the log, frames copied.
+        let busy: i64 = match sqlx::query_scalar("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await
+        {
+            Ok(b) => b,
+            Err(e) => {
+                self.unscrubbed.store(true, Ordering::SeqCst);
+                return Err(e.into());
+            }
+        };
+        if busy != 0 {
+            self.unscrubbed.store(true, Ordering::SeqCst);
+        }
+        Ok(busy == 0)
     }
 
     /// Deletes rows idle longer than the time-to-live, and finished ones idle longer than
@@ -231,6 +289,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        if done.rows_affected() > 0 {
+            self.unscrubbed.store(true, Ordering::SeqCst);
+        }
+        self.scrub().await?;
         let states = texts
             .iter()
             .filter_map(|t| serde_json::from_str(t).ok())
