@@ -109,6 +109,9 @@ enum Command {
         /// Delete anonymous counters older than this many months [default: keep them]
         #[arg(long, env = "RUMBO_KEEP_COUNTERS_MONTHS")]
         keep_counters_months: Option<u32>,
+        /// Seconds between two sweeps of expired sessions and old counters
+        #[arg(long, env = "RUMBO_SWEEP_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        sweep_seconds: u64,
     },
     /// Report the anonymous counters, with counts below k suppressed
     Stats {
@@ -186,6 +189,7 @@ fn main() -> ExitCode {
             per_minute,
             as_of,
             keep_counters_months,
+            sweep_seconds,
         } => {
             let token = match std::env::var("TELOXIDE_TOKEN") {
                 Ok(t) if rumbo::telegram::token_is_well_formed(t.trim()) => t.trim().to_string(),
@@ -214,6 +218,26 @@ fn main() -> ExitCode {
                 }
                 _ => None,
             };
+            // Checked before anything starts, like the token: a typo must not silently leave
+            // the NGO without /stats (or give it to the wrong person).
+            let admins = match std::env::var("RUMBO_ADMINS") {
+                Ok(text) => match rumbo::telegram::parse_admins(&text) {
+                    Ok(admins) => admins,
+                    Err(why) => {
+                        eprintln!(
+                            "error: RUMBO_ADMINS must be Telegram user ids separated by commas, e.g. 123456789,987654321 ({why})"
+                        );
+                        return ExitCode::from(2);
+                    }
+                },
+                Err(std::env::VarError::NotPresent) => Default::default(),
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    eprintln!(
+                        "error: RUMBO_ADMINS must be Telegram user ids separated by commas, e.g. 123456789,987654321"
+                    );
+                    return ExitCode::from(2);
+                }
+            };
             let settings = rumbo::telegram::Settings {
                 token,
                 api_url,
@@ -226,6 +250,8 @@ fn main() -> ExitCode {
                 per_minute,
                 as_of,
                 keep_months: keep_counters_months,
+                admins,
+                sweep_every: std::time::Duration::from_secs(sweep_seconds),
             };
             run_bot(source, settings, watch)
         }

@@ -8,8 +8,16 @@
 //! was shown, a row version for compare-and-swap writes, and when it was last written. Rows
 //! are deleted on `/delete`, after the time-to-live without activity, and a grace period after
 //! the result. Nothing else about a person is stored.
+//!
+//! Deleting a row is not enough for it to be gone from the disk: `secure_delete` zeroes it in
+//! the database pages, but earlier versions of those pages stay in the write-ahead log until a
+//! checkpoint, and a checkpoint that does not truncate leaves stale frames at the end of the
+//! file. So every deletion is followed by `wal_checkpoint(TRUNCATE)` (see [`Store::scrub`]),
+//! retried by the sweeper while a reader holds it up.
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::Row;
@@ -146,6 +154,8 @@ macro_rules! with_pool {
 pub struct Store {
     pool: Pool,
     ttl: Duration,
+    /// A session was deleted and the write-ahead log may still hold it: scrub when possible.
+    unscrubbed: Arc<AtomicBool>,
 }
 
 impl Store {
@@ -223,7 +233,11 @@ impl Store {
             }
             Pool::Sqlite(pool)
         };
-        Ok(Store { pool, ttl })
+        Ok(Store {
+            pool,
+            ttl,
+            unscrubbed: Arc::new(AtomicBool::new(false)),
+        })
     }
 
     /// Which database this is: `sqlite` or `postgres` (for logs and tests).
@@ -328,15 +342,64 @@ impl Store {
         Ok(affected == 1)
     }
 
+    /// The language a chat chose, read without touching the row (not even to expire it):
+    /// for `/stats`, which must leave nothing behind about the administrator.
+    pub async fn peek_lang(&self, chat: i64) -> Result<Option<String>, StoreError> {
+        let text: Option<String> = with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT state FROM sessions WHERE chat_id = $1")
+                .bind(chat)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(text
+            .and_then(|t| serde_json::from_str::<ChatState>(&t).ok())
+            .and_then(|s| s.lang))
+    }
+
+    /// Deletes the chat's row, then scrubs the write-ahead log so no copy of it stays on disk.
     pub async fn delete(&self, chat: i64) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
+        let gone = with_pool!(self, |pool| {
             sqlx::query("DELETE FROM sessions WHERE chat_id = $1")
                 .bind(chat)
                 .execute(pool)
                 .await?
                 .rows_affected()
         });
+        if gone > 0 {
+            self.unscrubbed.store(true, Ordering::SeqCst);
+            self.scrub().await?;
+        }
         Ok(())
+    }
+
+    /// After a deletion: copies the write-ahead log into the database (where `secure_delete`
+    /// has zeroed the deleted rows) and truncates it to nothing, so the older page images
+    /// holding them are gone too. Returns whether that was done; it is not while another
+    /// connection reads an older snapshot, and is then retried on the next call (the sweeper
+    /// calls this on every round).
+    pub async fn scrub(&self) -> Result<bool, StoreError> {
+        if !self.unscrubbed.swap(false, Ordering::SeqCst) {
+            return Ok(true);
+        }
+        // PostgreSQL keeps no log in files the bot owns; its own vacuum reclaims dead rows.
+        let Pool::Sqlite(pool) = &self.pool else {
+            return Ok(true);
+        };
+        // One row: busy (1 when it could not finish), frames in the log, frames copied.
+        let busy: i64 = match sqlx::query_scalar("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(pool)
+            .await
+        {
+            Ok(b) => b,
+            Err(e) => {
+                self.unscrubbed.store(true, Ordering::SeqCst);
+                return Err(e.into());
+            }
+        };
+        if busy != 0 {
+            self.unscrubbed.store(true, Ordering::SeqCst);
+        }
+        Ok(busy == 0)
     }
 
     /// Deletes rows idle longer than the time-to-live, and finished ones idle longer than
@@ -362,6 +425,10 @@ impl Store {
             .await?
         });
         let gone = rows.len() as u64;
+        if gone > 0 {
+            self.unscrubbed.store(true, Ordering::SeqCst);
+        }
+        self.scrub().await?;
         let states = rows
             .iter()
             .filter(|(_, finished)| *finished == 0)

@@ -5,8 +5,14 @@
 //! server errors, treating "message is not modified" as done), and stores the new state.
 //! Updates of one chat are handled one at a time (teloxide's default distribution); chats run
 //! concurrently. Nothing a person wrote, and no id, is logged.
+//!
+//! One command never reaches the conversation: `/stats` (`/estadisticas`) from a user listed in
+//! `RUMBO_ADMINS` is answered here with the anonymous summary, read through a read-only
+//! connection, without loading, storing or counting anything for that chat. From anyone else it
+//! is passed on like any other text, so it gets the conversation's unknown-command reply and
+//! does not reveal that the command exists.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -61,6 +67,47 @@ pub struct Settings {
     pub as_of: Option<Date>,
     /// Delete counters older than this many months.
     pub keep_months: Option<u32>,
+    /// Telegram user ids allowed to use `/stats` (`RUMBO_ADMINS`); empty: nobody.
+    pub admins: HashSet<u64>,
+    /// How often expired sessions are swept and old counters forgotten.
+    pub sweep_every: Duration,
+}
+
+/// Reads `RUMBO_ADMINS`: Telegram user ids separated by commas (spaces around them allowed).
+/// Empty means nobody. The error says which item is wrong without repeating it (it may be
+/// someone's id, and the message goes to the log).
+pub fn parse_admins(text: &str) -> Result<HashSet<u64>, String> {
+    if text.trim().is_empty() {
+        return Ok(HashSet::new());
+    }
+    text.split(',')
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item.trim();
+            let n = i + 1;
+            if item.is_empty() {
+                return Err(format!("item {n} is empty"));
+            }
+            if !item.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("item {n} is not a number"));
+            }
+            match item.parse::<u64>() {
+                Ok(id) if id > 0 => Ok(id),
+                _ => Err(format!("item {n} is not a Telegram user id")),
+            }
+        })
+        .collect()
+}
+
+/// Whether `text` is `/stats` or `/estadisticas` (accent, case and `@botname` tolerated, a
+/// payload ignored).
+fn is_stats_command(text: &str) -> bool {
+    let Some(rest) = text.trim().strip_prefix('/') else {
+        return false;
+    };
+    let word = rest.split(char::is_whitespace).next().unwrap_or(rest);
+    let name = crate::matching::normalize(word.split('@').next().unwrap_or(word));
+    name == "stats" || name == "estadisticas"
 }
 
 /// Whether `token` looks like a bot token (`<digits>:<secret>`), without saying what it is.
@@ -147,6 +194,12 @@ struct App {
     keep_months: Option<u32>,
     /// Counters not yet written: (day, rules version, locale, metric, key) -> count.
     pending: Mutex<HashMap<PendingKey, u64>>,
+    /// Who may use `/stats`.
+    admins: HashSet<u64>,
+    /// A read-only connection to the database for `/stats` (only when there are admins): the
+    /// summary cannot write even by mistake.
+    stats: Option<sqlx::SqlitePool>,
+    sweep_every: Duration,
 }
 
 type PendingKey = (String, String, String, &'static str, String);
@@ -306,6 +359,15 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     let store = Store::open(&settings.db, settings.ttl)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let stats = if settings.admins.is_empty() {
+        None
+    } else {
+        Some(
+            crate::stats::open(&settings.db)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        )
+    };
     let mut bot = Bot::new(settings.token.clone());
     if let Some(url) = &settings.api_url {
         bot = bot.set_api_url(url.clone());
@@ -334,6 +396,9 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
         as_of: settings.as_of,
         keep_months: settings.keep_months,
         pending: Mutex::new(HashMap::new()),
+        admins: settings.admins.clone(),
+        stats,
+        sweep_every: settings.sweep_every.max(Duration::from_secs(1)),
     });
     set_commands(&bot, &first).await;
 
@@ -398,6 +463,9 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
         }
     }
     app.flush_counts().await;
+    if let Some(pool) = &app.stats {
+        pool.close().await;
+    }
     app.store.close().await;
     info!("stopped");
     Ok(())
@@ -481,7 +549,7 @@ fn spawn_sweeper(app: Arc<App>) {
                 .unwrap_or_else(|e| e.into_inner())
                 .prune(Instant::now());
             app.drop_unused_versions().await;
-            tokio::time::sleep(Duration::from_secs(30)).await;
+            tokio::time::sleep(app.sweep_every).await;
         }
     });
 }
@@ -529,6 +597,14 @@ async fn on_message(bot: Tg, msg: Message, app: Arc<App>) -> Result<(), std::con
             return Ok(());
         }
         Pace::Ignore => return Ok(()),
+    }
+    if let Some(text) = msg.text()
+        && is_stats_command(text)
+        && let Some(user) = &msg.from
+        && app.admins.contains(&user.id.0)
+    {
+        send_stats(&bot, &app, chat, client_lang.as_deref()).await;
+        return Ok(());
     }
     let event = match msg.text() {
         Some(text) => Event::from_text(text),
@@ -582,6 +658,42 @@ async fn on_channel_post(
 ) -> Result<(), std::convert::Infallible> {
     private_only(&bot, &app, msg.chat.id, None).await;
     Ok(())
+}
+
+/// `/stats` for an administrator: the summaries of the last 7 and 30 days (UTC, ending today or
+/// at `--as-of`), counts below 10 suppressed, in the chat's chosen language or else the app's.
+/// Reads only: the session row is peeked at, not loaded (which could expire it), and nothing
+/// is counted. The log says that statistics were sent, never to whom.
+async fn send_stats(bot: &Tg, app: &App, chat: ChatId, client_lang: Option<&str>) {
+    let set = app.current();
+    let chosen = app.store.peek_lang(chat.0).await.ok().flatten();
+    let lang = chosen
+        .filter(|l| set.locales.languages().contains(l))
+        .unwrap_or_else(|| {
+            set.locales
+                .negotiate(client_lang, &set.rules.default_locale)
+        });
+    let Some(pool) = &app.stats else {
+        return;
+    };
+    let to = app.today();
+    let mut parts = Vec::new();
+    for days in [7, 30] {
+        let from = to.add_days(1 - days);
+        match crate::stats::summary(pool, from, to, crate::stats::DEFAULT_K, &lang).await {
+            Ok(text) => parts.push(text),
+            Err(e) => {
+                warn!(error = %e, "reading the statistics failed");
+                say(bot, app, chat, Some(&lang), "ui-unavailable").await;
+                return;
+            }
+        }
+    }
+    let request = bot.send_message(chat, parts.join("\n\n"));
+    match retry(|| request.clone()).await {
+        Ok(_) => info!("statistics sent to an administrator"),
+        Err(e) => warn!(error = %describe(&e), "sending the statistics failed"),
+    }
 }
 
 /// Groups and channels get one polite sentence and nothing else.
@@ -856,5 +968,52 @@ fn describe(e: &RequestError) -> String {
         RequestError::Network(_) => "network error".into(),
         RequestError::InvalidJson { .. } => "the Bot API answered something unreadable".into(),
         RequestError::Io(_) => "I/O error".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admins_are_parsed_strictly() {
+        assert_eq!(parse_admins("").unwrap(), HashSet::new());
+        assert_eq!(parse_admins("  ").unwrap(), HashSet::new());
+        assert_eq!(
+            parse_admins("123456789, 987654321987").unwrap(),
+            HashSet::from([123_456_789, 987_654_321_987])
+        );
+        for (bad, why) in [
+            ("12,,13", "item 2 is empty"),
+            ("12,", "item 2 is empty"),
+            ("12;13", "item 1 is not a number"),
+            ("-5", "item 1 is not a number"),
+            ("@someone", "item 1 is not a number"),
+            ("0", "item 1 is not a Telegram user id"),
+            (
+                "99999999999999999999999",
+                "item 1 is not a Telegram user id",
+            ),
+        ] {
+            let err = parse_admins(bad).unwrap_err();
+            assert_eq!(err, why, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn stats_commands_are_recognised() {
+        for yes in [
+            "/stats",
+            "/STATS",
+            " /stats@rumbo_bot",
+            "/estadisticas",
+            "/estadísticas",
+            "/stats now",
+        ] {
+            assert!(is_stats_command(yes), "{yes:?}");
+        }
+        for no in ["stats", "/stat", "/statsx", "/start", "/ stats", ""] {
+            assert!(!is_stats_command(no), "{no:?}");
+        }
     }
 }

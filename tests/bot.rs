@@ -856,3 +856,169 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every counter row, in a fixed order (to see that nothing was counted).
+fn counters(db: &Path) -> Vec<(String, String, String, String, String, i64)> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display()))
+            .await
+            .unwrap();
+        let rows = sqlx::query_as(
+            "SELECT day, rules_version, locale, metric, key, value FROM counters
+             ORDER BY day, rules_version, locale, metric, key",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        rows
+    })
+}
+
+/// The texts of a chat's messages.
+fn texts(api: &FakeApi, chat: i64) -> Vec<String> {
+    api.chat_messages(chat)
+        .into_iter()
+        .map(|m| m.text)
+        .collect()
+}
+
+const ADMIN: i64 = 7_123_456_789;
+const ADMIN_ES: i64 = 7_123_456_790;
+
+#[test]
+fn statistics_for_administrators_and_for_nobody_else() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    // Counters as the bot writes them: today (the last 7 days) and 20 days ago (the last 30).
+    let today = rumbo::date::Date::today_utc();
+    let earlier = today.add_days(-20);
+    let old = today.add_days(-40);
+    with_store(&db, async |_| {});
+    for (day, locale, metric, key, value) in [
+        (today, "es", "started", "none", 20),
+        (today, "en", "started", "none", 3),
+        (today, "es", "completed", "", 15),
+        (today, "es", "result", "sm-colombia:closed", 12),
+        (today, "es", "result", "chnv:closed", 3),
+        (earlier, "es", "started", "none", 30),
+        (earlier, "es", "completed", "", 25),
+        (earlier, "es", "result", "sm-colombia:closed", 25),
+        (old, "es", "started", "none", 500),
+    ] {
+        sql(
+            &db,
+            &format!(
+                "INSERT INTO counters VALUES ('{day}', 'v', '{locale}', '{metric}', '{key}', {value})"
+            ),
+        );
+    }
+    // The administrators' days end today: the rules too are evaluated as of today.
+    let admins = format!("{ADMIN}, {ADMIN_ES}");
+    let bot = Bot::start(
+        &api,
+        &db,
+        &[],
+        &[
+            ("RUMBO_ADMINS", admins.as_str()),
+            ("RUMBO_AS_OF", &today.to_string()),
+        ],
+    );
+    // Some traffic: three sessions started today, two in Spanish (which, with the seeded
+    // counters, makes 22 in Spanish and 4 in English this week).
+    for (chat, lang) in [(8101, "es"), (8102, "es-419"), (8103, "en")] {
+        Person::new(&api, chat, Some(lang)).text("/start");
+    }
+    let before = counters(&db);
+
+    let admin = Person::new(&api, ADMIN, Some("en"));
+    admin.text("/stats");
+    let sent = texts(&api, ADMIN);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let summary = &sent[0];
+    let week = format!("Statistics {} – {today}", today.add_days(-6));
+    let month = format!("Statistics {} – {today}", today.add_days(-29));
+    for part in [
+        week.as_str(),
+        "Sessions started: 26\n",
+        "Completed: 15 ",
+        month.as_str(),
+        "Sessions started: 56\n",
+        "Completed: 40 ",
+    ] {
+        assert!(summary.contains(part), "{part:?} missing:\n{summary}");
+    }
+    // Four sessions in English: too few to print, and Spanish hidden so that they cannot be
+    // worked out from the total.
+    assert_eq!(
+        summary.matches("Languages: en <10, es hidden\n").count(),
+        2,
+        "{summary}"
+    );
+    assert!(summary.find(&week) < summary.find(&month), "{summary}");
+    // In Spanish for a Spanish-speaking administrator, under both names and with @botname.
+    let admin_es = Person::new(&api, ADMIN_ES, Some("es-419"));
+    admin_es.text("/estadisticas");
+    admin_es.text(&format!("/stats@{}", FakeApi::BOT_USERNAME));
+    let sent = texts(&api, ADMIN_ES);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    for s in &sent {
+        assert!(s.contains("Sesiones iniciadas: 26\n"), "{s}");
+    }
+    // Nothing was counted, and no session was stored for them.
+    assert_eq!(counters(&db), before);
+    assert_eq!(rows(&db), 3);
+    // The language chosen in a session wins over the app's, and that session is left as it
+    // is, even one past its time-to-live (a normal load would have deleted it).
+    with_store(&db, async |store| {
+        store
+            .put_raw(ADMIN, r#"{"format": 1, "lang": "es"}"#, 0)
+            .await
+            .unwrap()
+    });
+    admin.text("/stats");
+    let last = api.last_message(ADMIN).unwrap().text;
+    assert!(last.starts_with("Estadísticas"), "{last}");
+    assert_eq!(rows(&db), 4);
+    assert_eq!(counters(&db), before);
+
+    // Anyone else gets exactly the reply to an unknown command, and /stats is not in the menu.
+    let curious = Person::new(&api, 8201, Some("en"));
+    let control = Person::new(&api, 8202, Some("en"));
+    curious.text("/stats");
+    control.text("/frobnicate");
+    assert_eq!(texts(&api, 8201), texts(&api, 8202));
+    assert!(
+        texts(&api, 8201)[0].starts_with("I don't know that command"),
+        "{}",
+        curious.transcript()
+    );
+    for lang in ["en", "es", ""] {
+        let menu = api.my_commands(lang).unwrap();
+        assert!(
+            !menu
+                .iter()
+                .any(|(c, _)| c == "stats" || c == "estadisticas"),
+            "{menu:?}"
+        );
+    }
+    let (code, log) = bot.stop();
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("statistics sent to an administrator"), "{log}");
+    for id in [ADMIN, ADMIN_ES] {
+        assert!(!log.contains(&id.to_string()), "{id} in the log:\n{log}");
+    }
+
+    // Without RUMBO_ADMINS nobody is an administrator.
+    let api = FakeApi::start_blocking();
+    let _bot = Bot::start(&api, &db, &[], &[]);
+    let admin = Person::new(&api, ADMIN_ES, Some("en"));
+    let control = Person::new(&api, 8203, Some("en"));
+    admin.text("/stats");
+    control.text("/frobnicate");
+    assert_eq!(texts(&api, ADMIN_ES), texts(&api, 8203));
+}

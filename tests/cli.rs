@@ -831,6 +831,37 @@ fn run_without_a_valid_token_says_so_in_one_line() {
     assert_eq!(stderr(&url), "error: TELOXIDE_API_URL is not a URL\n");
 }
 
+/// `RUMBO_ADMINS` is checked before anything starts: a malformed list is one line naming the
+/// variable and the bad item's position (never its value), and exit 2.
+#[test]
+fn run_with_malformed_admins_says_so_and_does_not_start() {
+    for (bad, why) in [
+        ("123,abc", "item 2 is not a number"),
+        ("123,,456", "item 2 is empty"),
+        ("5550001;5550002", "item 1 is not a number"),
+        ("-5550001", "item 1 is not a number"),
+        ("0", "item 1 is not a Telegram user id"),
+    ] {
+        let out = rumbo()
+            .arg("run")
+            .env("TELOXIDE_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
+            // Nothing listens here: had it started, it could not have connected.
+            .env("TELOXIDE_API_URL", "http://127.0.0.1:9")
+            .env("RUMBO_ADMINS", bad)
+            .output()
+            .expect("rumbo runs");
+        assert_status(&out, 2);
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("error: RUMBO_ADMINS must be Telegram user ids"),
+            "{err}"
+        );
+        assert!(err.contains(why), "{bad:?}: {err}");
+        assert!(!err.contains("5550001"), "an id is never echoed: {err}");
+    }
+}
+
 /// Rules with errors: the diagnostics are printed and the bot does not start (exit 1).
 #[test]
 fn run_with_broken_rules_prints_the_diagnostics_and_does_not_start() {

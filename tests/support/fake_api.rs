@@ -545,6 +545,39 @@ impl FakeApi {
             .update(|s| s.set_language(user_id, language_code));
     }
 
+    /// Sets the names sent with the user's updates (and their private chat's), as Telegram
+    /// does: `first_name` always, `last_name` and `username` when set.
+    pub fn set_profile(
+        &self,
+        user_id: u64,
+        first_name: &str,
+        last_name: Option<&str>,
+        username: Option<&str>,
+    ) {
+        self.shared.update(|s| {
+            let user = s.user(user_id);
+            user.first_name = first_name.to_owned();
+            user.last_name = last_name.map(str::to_owned);
+            user.username = username.map(str::to_owned);
+        });
+    }
+
+    /// Queues a shared contact card with this phone number and names.
+    pub fn push_contact_card(
+        &self,
+        chat_id: i64,
+        user_id: u64,
+        phone: &str,
+        first_name: &str,
+        last_name: &str,
+    ) -> u32 {
+        let contact = json!({
+            "phone_number": phone, "first_name": first_name, "last_name": last_name,
+            "user_id": user_id
+        });
+        self.push_media(chat_id, user_id, "contact", contact)
+    }
+
     /// From now on sends to `chat_id` fail with 403 "Forbidden: bot was blocked by the user".
     pub fn block(&self, chat_id: i64) {
         self.shared.update(|s| s.blocked.insert(chat_id));
@@ -905,6 +938,8 @@ struct ChatLog {
 
 struct UserInfo {
     first_name: String,
+    last_name: Option<String>,
+    username: Option<String>,
     language_code: Option<String>,
 }
 
@@ -1231,6 +1266,8 @@ impl FakeState {
     fn user(&mut self, user_id: u64) -> &mut UserInfo {
         self.users.entry(user_id).or_insert_with(|| UserInfo {
             first_name: format!("Tester{user_id}"),
+            last_name: None,
+            username: None,
             language_code: None,
         })
     }
@@ -1240,6 +1277,12 @@ impl FakeState {
         let mut json = json!({"id": user_id, "is_bot": false, "first_name": user.first_name});
         if let Some(code) = &user.language_code {
             json["language_code"] = code.clone().into();
+        }
+        if let Some(last) = &user.last_name {
+            json["last_name"] = last.clone().into();
+        }
+        if let Some(username) = &user.username {
+            json["username"] = username.clone().into();
         }
         json
     }
@@ -1294,10 +1337,21 @@ impl FakeState {
         };
         match kind {
             ChatType::Private => {
-                let first_name = u64::try_from(chat_id)
-                    .map(|id| self.user(id).first_name.clone())
-                    .unwrap_or_default();
-                json!({"id": chat_id, "type": "private", "first_name": first_name})
+                let mut json = json!({"id": chat_id, "type": "private"});
+                if let Ok(id) = u64::try_from(chat_id) {
+                    // A private chat carries the person's names, as on Telegram.
+                    let user = self.user(id);
+                    json["first_name"] = user.first_name.clone().into();
+                    if let Some(last) = &user.last_name {
+                        json["last_name"] = last.clone().into();
+                    }
+                    if let Some(username) = &user.username {
+                        json["username"] = username.clone().into();
+                    }
+                } else {
+                    json["first_name"] = "".into();
+                }
+                json
             }
             ChatType::Group => json!({"id": chat_id, "type": "group", "title": title}),
             ChatType::Supergroup => json!({"id": chat_id, "type": "supergroup", "title": title}),
