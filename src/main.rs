@@ -110,6 +110,22 @@ enum Command {
         #[arg(long, env = "RUMBO_KEEP_COUNTERS_MONTHS")]
         keep_counters_months: Option<u32>,
     },
+    /// Every distinct answer path with its result, merged into a table a reviewer can check
+    Paths {
+        #[command(flatten)]
+        source: RulesArgs,
+        /// Evaluate the rules as of this date [default: today]
+        #[arg(long, env = "RUMBO_AS_OF", value_parser = parse_date)]
+        as_of: Option<Date>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: rumbo::review::paths::Format,
+        /// One table of whole results (`path`), or one table per outcome (`outcome`)
+        #[arg(long, value_enum, default_value = "path")]
+        by: rumbo::review::paths::By,
+        /// Give up (exit status 2) after this many answer paths
+        #[arg(long, default_value_t = rumbo::review::DEFAULT_BUDGET)]
+        max_paths: usize,
+    },
     /// Report the anonymous counters, with counts below k suppressed
     Stats {
         /// The bot's database (opened read-only)
@@ -229,6 +245,13 @@ fn main() -> ExitCode {
             };
             run_bot(source, settings, watch)
         }
+        Command::Paths {
+            source,
+            as_of,
+            format,
+            by,
+            max_paths,
+        } => run_paths(&source, as_of, format, by, max_paths),
         Command::Stats {
             db,
             from,
@@ -711,6 +734,61 @@ fn run_chat(
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads for a review command: rules with errors are exit status 2 (1 means "differences").
+fn load_for_review(source: &RulesArgs, today: Date) -> Result<RuleSet, ExitCode> {
+    load(source, today).map_err(|_| ExitCode::from(2))
+}
+
+/// Writes a review command's output to stdout; a closed pipe is not an error.
+fn print_out(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
+    let mut w = io::BufWriter::new(io::stdout().lock());
+    match write(&mut w).and_then(|()| w.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_paths(
+    source: &RulesArgs,
+    as_of: Option<Date>,
+    format: rumbo::review::paths::Format,
+    by: rumbo::review::paths::By,
+    max_paths: usize,
+) -> ExitCode {
+    let today = Date::today_utc();
+    let set = match load_for_review(source, today) {
+        Ok(set) => set,
+        Err(code) => return code,
+    };
+    let as_of = as_of.unwrap_or(today);
+    let raw = match rumbo::review::walk(&set.rules, as_of, max_paths) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match by {
+        rumbo::review::paths::By::Path => {
+            let table = rumbo::review::Table {
+                columns: raw.columns,
+                rows: rumbo::review::merge(raw.rows),
+            };
+            print_out(|w| rumbo::review::paths::write(&table, as_of, format, w))
+        }
+        rumbo::review::paths::By::Outcome => {
+            let keep = rumbo::review::paths::outcome_columns(&set.rules);
+            let tables = rumbo::review::paths::by_outcome(&raw, &keep);
+            let n = raw.rows.len() as u64;
+            print_out(|w| rumbo::review::paths::write_by_outcome(&tables, n, as_of, format, w))
         }
     }
 }
