@@ -126,6 +126,31 @@ enum Command {
         #[arg(long, default_value_t = rumbo::review::DEFAULT_BUDGET)]
         max_paths: usize,
     },
+    /// Which answer combinations get a different result between two rules files (or one file
+    /// on two dates), and which messages changed
+    Diff {
+        /// The rules file before the change
+        old: PathBuf,
+        /// The rules file after the change [default: OLD again, with --to-date]
+        new: Option<PathBuf>,
+        /// Locales folder for both [default: the `locales` folder next to each file or above it]
+        #[arg(long)]
+        locales: Option<PathBuf>,
+        /// Compare on this date only [default: on every date either file can change]
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Compare OLD as of --as-of with NEW (or OLD) as of this date
+        #[arg(long, value_parser = parse_date)]
+        to_date: Option<Date>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: rumbo::review::paths::Format,
+        /// Exit with status 1 when any result differs (a CI gate)
+        #[arg(long)]
+        fail_on_change: bool,
+        /// Give up (exit status 2) after this many answer paths on one date
+        #[arg(long, default_value_t = rumbo::review::DEFAULT_BUDGET)]
+        max_paths: usize,
+    },
     /// Report the anonymous counters, with counts below k suppressed
     Stats {
         /// The bot's database (opened read-only)
@@ -252,6 +277,24 @@ fn main() -> ExitCode {
             by,
             max_paths,
         } => run_paths(&source, as_of, format, by, max_paths),
+        Command::Diff {
+            old,
+            new,
+            locales,
+            as_of,
+            to_date,
+            format,
+            fail_on_change,
+            max_paths,
+        } => run_diff(
+            &old,
+            new.as_deref(),
+            locales.as_deref(),
+            (as_of, to_date),
+            format,
+            fail_on_change,
+            max_paths,
+        ),
         Command::Stats {
             db,
             from,
@@ -791,4 +834,67 @@ fn run_paths(
             print_out(|w| rumbo::review::paths::write_by_outcome(&tables, n, as_of, format, w))
         }
     }
+}
+
+fn run_diff(
+    old: &Path,
+    new: Option<&Path>,
+    locales: Option<&Path>,
+    (as_of, to_date): (Option<Date>, Option<Date>),
+    format: rumbo::review::paths::Format,
+    fail_on_change: bool,
+    max_paths: usize,
+) -> ExitCode {
+    use rumbo::review::diff;
+    let today = Date::today_utc();
+    if new.is_none() && to_date.is_none() {
+        eprintln!("error: give a second rules file, or --to-date to compare one file on two dates");
+        return ExitCode::from(2);
+    }
+    let load_one = |path: &Path| {
+        let source = RulesArgs {
+            rules: Some(path.to_path_buf()),
+            locales: locales.map(Path::to_path_buf),
+        };
+        let input = read(&source).map_err(|_| ExitCode::from(2))?;
+        let set = load_for_review(&source, today)?;
+        Ok::<_, ExitCode>((input, set))
+    };
+    let (old_input, old_set) = match load_one(old) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (new_input, new_set) = match new.map(load_one) {
+        None => (old_input.clone(), None),
+        Some(Ok((input, set))) => (input, Some(set)),
+        Some(Err(code)) => return code,
+    };
+    let new_rules = new_set.as_ref().map_or(&old_set.rules, |s| &s.rules);
+    let periods = match (as_of, to_date) {
+        (None, None) => diff::compare_all_dates(&old_set.rules, new_rules, max_paths),
+        (a, b) => {
+            let a = a.unwrap_or(today);
+            let b = b.unwrap_or(a);
+            let label = if a == b {
+                format!("on {a}")
+            } else {
+                format!("on {a} (old) and {b} (new)")
+            };
+            diff::compare(&old_set.rules, a, new_rules, b, max_paths)
+                .map(|changes| vec![diff::Period { label, changes }])
+        }
+    };
+    let periods = match periods {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let messages = diff::message_changes(&old_input.locale_files, &new_input.locale_files);
+    let code = print_out(|w| diff::write(&periods, &messages, format, w));
+    if code == ExitCode::SUCCESS && fail_on_change && diff::results_differ(&periods) {
+        return ExitCode::from(1);
+    }
+    code
 }

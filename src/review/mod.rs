@@ -132,7 +132,7 @@ pub fn columns(rules: &Rules) -> Vec<Column> {
 }
 
 /// The result a verdict shows, by ids.
-fn outcomes_of(rules: &Rules, verdict: &engine::Verdict) -> Outcomes {
+pub(crate) fn outcomes_of(rules: &Rules, verdict: &engine::Verdict) -> Outcomes {
     verdict
         .matches
         .iter()
