@@ -151,6 +151,19 @@ enum Command {
         #[arg(long, default_value_t = rumbo::review::DEFAULT_BUDGET)]
         max_paths: usize,
     },
+    /// The interview as a diagram: questions, choices and outcomes (Mermaid or Graphviz)
+    Graph {
+        #[command(flatten)]
+        source: RulesArgs,
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: rumbo::review::graph::Format,
+        /// Label language [default: the rules' default locale]
+        #[arg(long)]
+        lang: Option<String>,
+        /// Style outcomes by their windows as of this date [default: today]
+        #[arg(long, env = "RUMBO_AS_OF", value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
     /// Report the anonymous counters, with counts below k suppressed
     Stats {
         /// The bot's database (opened read-only)
@@ -295,6 +308,25 @@ fn main() -> ExitCode {
             fail_on_change,
             max_paths,
         ),
+        Command::Graph {
+            source,
+            format,
+            lang,
+            as_of,
+        } => {
+            let today = Date::today_utc();
+            let set = match load_for_review(&source, today) {
+                Ok(set) => set,
+                Err(code) => return code,
+            };
+            let lang = set
+                .locales
+                .negotiate(lang.as_deref(), &set.rules.default_locale);
+            let as_of = as_of.unwrap_or(today);
+            print_out(|w| {
+                rumbo::review::graph::write(&set.rules, &set.locales, &lang, as_of, format, w)
+            })
+        }
         Command::Stats {
             db,
             from,
