@@ -59,6 +59,10 @@ enum Command {
         /// Also list answers to questions that were never asked
         #[arg(long, short)]
         verbose: bool,
+        /// Also report the questions, choices, outcomes, statuses and `paths --by outcome`
+        /// rows no scenario exercises (exit 1 if any)
+        #[arg(long)]
+        coverage: bool,
     },
     /// Walk the interview in a terminal, with the text the bot sends
     Chat {
@@ -221,7 +225,8 @@ fn main() -> ExitCode {
             paths,
             source,
             verbose,
-        } => run_test(&source, paths, verbose),
+            coverage,
+        } => run_test(&source, paths, verbose, coverage),
         Command::Chat {
             source,
             lang,
@@ -622,7 +627,7 @@ fn scenario_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool) -> ExitCode {
+fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool, coverage: bool) -> ExitCode {
     let today = Date::today_utc();
     let set = match load(source, today) {
         Ok(set) => set,
@@ -652,8 +657,26 @@ fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool) -> ExitCode 
         return ExitCode::from(2);
     }
     let mut out = io::stdout().lock();
-    match run_scenarios(&set, &files, today, verbose, &mut out) {
-        Ok(failed) => ExitCode::from(u8::from(failed > 0)),
+    let mut cov = coverage.then(rumbo::review::coverage::Coverage::default);
+    match run_scenarios(&set, &files, today, verbose, cov.as_mut(), &mut out) {
+        Ok(failed) => {
+            let mut uncovered = 0;
+            if let Some(cov) = cov {
+                match cov.report(&set.rules, &mut out) {
+                    Ok(Ok(n)) => uncovered = n,
+                    Ok(Err(e)) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::from(1),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            ExitCode::from(u8::from(failed > 0 || uncovered > 0))
+        }
         // The reader went away (`rumbo test | head`): nothing left to say.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(1),
         Err(e) => {
@@ -670,6 +693,7 @@ fn run_scenarios(
     files: &[PathBuf],
     today: Date,
     verbose: bool,
+    mut coverage: Option<&mut rumbo::review::coverage::Coverage>,
     out: &mut impl Write,
 ) -> io::Result<usize> {
     let (mut passed, mut failed) = (0usize, 0usize);
@@ -692,6 +716,14 @@ fn run_scenarios(
         };
         for case in &suite.cases {
             let result = scenario::run(set, &suite, case);
+            if let Some(cov) = coverage.as_deref_mut() {
+                cov.add(
+                    &set.rules,
+                    suite.as_of,
+                    &result.path,
+                    result.verdict.as_ref(),
+                );
+            }
             if result.passed() {
                 passed += 1;
             } else {

@@ -425,3 +425,44 @@ fn kept(
         .iter()
         .any(|r| r.cells[usize::from(q)] != review::NOT_ASKED)
 }
+
+/// Coverage: the example's scenarios leave nothing uncovered; one case less shows the gap.
+#[test]
+fn coverage_of_the_example_scenarios() {
+    let output = rumbo()
+        .args([
+            "test",
+            "--coverage",
+            "--rules",
+            "rules/example/example.yaml",
+            "rules/example/tests",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_text(
+        "coverage of the example",
+        r#"
+27 passed, 0 failed
+Coverage on 9 scenario dates:
+  questions never asked: none
+  reachable choices never chosen: none
+  outcomes never shown: none
+  reachable (outcome, status) pairs never seen: none
+  `paths --by outcome` rows (on the scenario dates) no case falls in: 0 of 19
+"#,
+        &stdout(&output),
+    );
+    let partial = rumbo()
+        .args([
+            "test",
+            "--coverage",
+            "--rules",
+            "rules/example/example.yaml",
+            "rules/example/tests/example-2023.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(partial.status.code(), Some(1));
+    assert!(stdout(&partial).contains("reachable (outcome, status) pairs never seen ("));
+}
