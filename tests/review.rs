@@ -464,5 +464,7 @@ Coverage on 9 scenario dates:
         .output()
         .unwrap();
     assert_eq!(partial.status.code(), Some(1));
-    assert!(stdout(&partial).contains("reachable (outcome, status) pairs never seen ("));
+    assert!(
+        stdout(&partial).contains("reachable choices never chosen (1): mexico_region=other_south")
+    );
 }

@@ -126,10 +126,7 @@ pub fn compare(
         let mut asking: [Option<usize>; 2] = [None, None];
         let mut results: [SideResult; 2] = [None, None];
         for i in 0..2 {
-            loop {
-                let State::Walking(answers) = &mut states[i] else {
-                    break;
-                };
+            while let State::Walking(answers) = &mut states[i] {
                 sessions[i].answers = std::mem::take(answers);
                 let reply = engine::view(sides[i].rules, &sessions[i], sides[i].as_of);
                 let mut answers_now = std::mem::take(&mut sessions[i].answers);
