@@ -16,8 +16,8 @@ fn shipped() -> RuleSet {
         .unwrap()
 }
 
-fn generated() -> RuleSet {
-    check::load(&generate::rules(1, 500), generate::today())
+fn generated(questions: usize) -> RuleSet {
+    check::load(&generate::rules(1, questions), generate::today())
         .rule_set
         .unwrap()
 }
@@ -33,10 +33,15 @@ fn paths_shipped(b: Bencher) {
     b.bench(|| review::paths(&set.rules, busiest(), review::DEFAULT_BUDGET).unwrap());
 }
 
-#[divan::bench(sample_count = 10)]
-fn paths_generated_500(b: Bencher) {
-    let set = generated();
-    b.bench(|| review::paths(&set.rules, generate::today(), review::DEFAULT_BUDGET).unwrap());
+/// A generated file: how the walk grows with the number of questions (generated files of this
+/// size have more than `DEFAULT_BUDGET` paths: this is the time to refuse them).
+#[divan::bench(sample_count = 5, args = [100, 500])]
+fn paths_generated(b: Bencher, questions: usize) {
+    let set = generated(questions);
+    b.bench(|| {
+        let table = review::paths(&set.rules, generate::today(), review::DEFAULT_BUDGET);
+        table.map(|t| t.rows.len()).map_err(|e| e.budget)
+    });
 }
 
 #[divan::bench(sample_count = 10)]
@@ -60,8 +65,12 @@ fn diff_shipped_every_date(b: Bencher) {
     b.bench(|| diff::compare_all_dates(&set.rules, &set.rules, review::DEFAULT_BUDGET).unwrap());
 }
 
-#[divan::bench(sample_count = 10)]
-fn diff_generated_500_every_date(b: Bencher) {
-    let set = generated();
-    b.bench(|| diff::compare_all_dates(&set.rules, &set.rules, review::DEFAULT_BUDGET).unwrap());
+#[divan::bench(sample_count = 3, args = [100, 500])]
+fn diff_generated_every_date(b: Bencher, questions: usize) {
+    let set = generated(questions);
+    b.bench(|| {
+        diff::compare_all_dates(&set.rules, &set.rules, review::DEFAULT_BUDGET)
+            .map(|p| p.len())
+            .map_err(|e| e.budget)
+    });
 }

@@ -117,7 +117,7 @@ pub struct OverBudget {
 }
 
 /// How many answer paths a walk follows by default before it gives up.
-pub const DEFAULT_BUDGET: usize = 1_000_000;
+pub const DEFAULT_BUDGET: usize = 100_000;
 
 /// The columns of a rules file: its questions in asking order.
 pub fn columns(rules: &Rules) -> Vec<Column> {
