@@ -19,6 +19,7 @@ pub mod generate;
 pub mod i18n;
 pub mod matching;
 pub mod render;
+pub mod review;
 pub mod rules;
 pub mod scenario;
 pub mod stats;

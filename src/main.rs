@@ -59,6 +59,10 @@ enum Command {
         /// Also list answers to questions that were never asked
         #[arg(long, short)]
         verbose: bool,
+        /// Also report the questions, choices, outcomes, statuses and `paths --by outcome`
+        /// rows no scenario exercises (exit 1 if any)
+        #[arg(long)]
+        coverage: bool,
     },
     /// Walk the interview in a terminal, with the text the bot sends
     Chat {
@@ -112,6 +116,60 @@ enum Command {
         /// Seconds between two sweeps of expired sessions and old counters
         #[arg(long, env = "RUMBO_SWEEP_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
         sweep_seconds: u64,
+    },
+    /// Every distinct answer path with its result, merged into a table a reviewer can check
+    Paths {
+        #[command(flatten)]
+        source: RulesArgs,
+        /// Evaluate the rules as of this date [default: today]
+        #[arg(long, env = "RUMBO_AS_OF", value_parser = parse_date)]
+        as_of: Option<Date>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: rumbo::review::paths::Format,
+        /// One table of whole results (`path`), or one table per outcome (`outcome`)
+        #[arg(long, value_enum, default_value = "path")]
+        by: rumbo::review::paths::By,
+        /// Give up (exit status 2) after this many answer paths
+        #[arg(long, default_value_t = rumbo::review::DEFAULT_BUDGET)]
+        max_paths: usize,
+    },
+    /// Which answer combinations get a different result between two rules files (or one file
+    /// on two dates), and which messages changed
+    Diff {
+        /// The rules file before the change
+        old: PathBuf,
+        /// The rules file after the change [default: OLD again, with --to-date]
+        new: Option<PathBuf>,
+        /// Locales folder for both [default: the `locales` folder next to each file or above it]
+        #[arg(long)]
+        locales: Option<PathBuf>,
+        /// Compare on this date only [default: on every date either file can change]
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Compare OLD as of --as-of with NEW (or OLD) as of this date
+        #[arg(long, value_parser = parse_date)]
+        to_date: Option<Date>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: rumbo::review::paths::Format,
+        /// Exit with status 1 when any result differs (a CI gate)
+        #[arg(long)]
+        fail_on_change: bool,
+        /// Give up (exit status 2) after this many answer paths on one date
+        #[arg(long, default_value_t = rumbo::review::DEFAULT_BUDGET)]
+        max_paths: usize,
+    },
+    /// The interview as a diagram: questions, choices and outcomes (Mermaid or Graphviz)
+    Graph {
+        #[command(flatten)]
+        source: RulesArgs,
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: rumbo::review::graph::Format,
+        /// Label language [default: the rules' default locale]
+        #[arg(long)]
+        lang: Option<String>,
+        /// Style outcomes by their windows as of this date [default: today]
+        #[arg(long, env = "RUMBO_AS_OF", value_parser = parse_date)]
+        as_of: Option<Date>,
     },
     /// Report the anonymous counters, with counts below k suppressed
     Stats {
@@ -170,7 +228,8 @@ fn main() -> ExitCode {
             paths,
             source,
             verbose,
-        } => run_test(&source, paths, verbose),
+            coverage,
+        } => run_test(&source, paths, verbose, coverage),
         Command::Chat {
             source,
             lang,
@@ -254,6 +313,50 @@ fn main() -> ExitCode {
                 sweep_every: std::time::Duration::from_secs(sweep_seconds),
             };
             run_bot(source, settings, watch)
+        }
+        Command::Paths {
+            source,
+            as_of,
+            format,
+            by,
+            max_paths,
+        } => run_paths(&source, as_of, format, by, max_paths),
+        Command::Diff {
+            old,
+            new,
+            locales,
+            as_of,
+            to_date,
+            format,
+            fail_on_change,
+            max_paths,
+        } => run_diff(
+            &old,
+            new.as_deref(),
+            locales.as_deref(),
+            (as_of, to_date),
+            format,
+            fail_on_change,
+            max_paths,
+        ),
+        Command::Graph {
+            source,
+            format,
+            lang,
+            as_of,
+        } => {
+            let today = Date::today_utc();
+            let set = match load_for_review(&source, today) {
+                Ok(set) => set,
+                Err(code) => return code,
+            };
+            let lang = set
+                .locales
+                .negotiate(lang.as_deref(), &set.rules.default_locale);
+            let as_of = as_of.unwrap_or(today);
+            print_out(|w| {
+                rumbo::review::graph::write(&set.rules, &set.locales, &lang, as_of, format, w)
+            })
         }
         Command::Stats {
             db,
@@ -556,7 +659,7 @@ fn scenario_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool) -> ExitCode {
+fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool, coverage: bool) -> ExitCode {
     let today = Date::today_utc();
     let set = match load(source, today) {
         Ok(set) => set,
@@ -586,8 +689,26 @@ fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool) -> ExitCode 
         return ExitCode::from(2);
     }
     let mut out = io::stdout().lock();
-    match run_scenarios(&set, &files, today, verbose, &mut out) {
-        Ok(failed) => ExitCode::from(u8::from(failed > 0)),
+    let mut cov = coverage.then(rumbo::review::coverage::Coverage::default);
+    match run_scenarios(&set, &files, today, verbose, cov.as_mut(), &mut out) {
+        Ok(failed) => {
+            let mut uncovered = 0;
+            if let Some(cov) = cov {
+                match cov.report(&set.rules, &mut out) {
+                    Ok(Ok(n)) => uncovered = n,
+                    Ok(Err(e)) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::from(1),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            ExitCode::from(u8::from(failed > 0 || uncovered > 0))
+        }
         // The reader went away (`rumbo test | head`): nothing left to say.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(1),
         Err(e) => {
@@ -604,6 +725,7 @@ fn run_scenarios(
     files: &[PathBuf],
     today: Date,
     verbose: bool,
+    mut coverage: Option<&mut rumbo::review::coverage::Coverage>,
     out: &mut impl Write,
 ) -> io::Result<usize> {
     let (mut passed, mut failed) = (0usize, 0usize);
@@ -626,6 +748,14 @@ fn run_scenarios(
         };
         for case in &suite.cases {
             let result = scenario::run(set, &suite, case);
+            if let Some(cov) = coverage.as_deref_mut() {
+                cov.add(
+                    &set.rules,
+                    suite.as_of,
+                    &result.path,
+                    result.verdict.as_ref(),
+                );
+            }
             if result.passed() {
                 passed += 1;
             } else {
@@ -739,4 +869,122 @@ fn run_chat(
             ExitCode::from(2)
         }
     }
+}
+
+/// Loads for a review command: rules with errors are exit status 2 (1 means "differences").
+fn load_for_review(source: &RulesArgs, today: Date) -> Result<RuleSet, ExitCode> {
+    load(source, today).map_err(|_| ExitCode::from(2))
+}
+
+/// Writes a review command's output to stdout; a closed pipe is not an error.
+fn print_out(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
+    let mut w = io::BufWriter::new(io::stdout().lock());
+    match write(&mut w).and_then(|()| w.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_paths(
+    source: &RulesArgs,
+    as_of: Option<Date>,
+    format: rumbo::review::paths::Format,
+    by: rumbo::review::paths::By,
+    max_paths: usize,
+) -> ExitCode {
+    let today = Date::today_utc();
+    let set = match load_for_review(source, today) {
+        Ok(set) => set,
+        Err(code) => return code,
+    };
+    let as_of = as_of.unwrap_or(today);
+    let raw = match rumbo::review::walk(&set.rules, as_of, max_paths) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match by {
+        rumbo::review::paths::By::Path => {
+            let table = rumbo::review::Table {
+                columns: raw.columns,
+                rows: rumbo::review::merge(raw.rows),
+            };
+            print_out(|w| rumbo::review::paths::write(&table, as_of, format, w))
+        }
+        rumbo::review::paths::By::Outcome => {
+            let keep = rumbo::review::paths::outcome_columns(&set.rules);
+            let tables = rumbo::review::paths::by_outcome(&raw, &keep);
+            let n = raw.rows.len() as u64;
+            print_out(|w| rumbo::review::paths::write_by_outcome(&tables, n, as_of, format, w))
+        }
+    }
+}
+
+fn run_diff(
+    old: &Path,
+    new: Option<&Path>,
+    locales: Option<&Path>,
+    (as_of, to_date): (Option<Date>, Option<Date>),
+    format: rumbo::review::paths::Format,
+    fail_on_change: bool,
+    max_paths: usize,
+) -> ExitCode {
+    use rumbo::review::diff;
+    let today = Date::today_utc();
+    if new.is_none() && to_date.is_none() {
+        eprintln!("error: give a second rules file, or --to-date to compare one file on two dates");
+        return ExitCode::from(2);
+    }
+    let load_one = |path: &Path| {
+        let source = RulesArgs {
+            rules: Some(path.to_path_buf()),
+            locales: locales.map(Path::to_path_buf),
+        };
+        let input = read(&source).map_err(|_| ExitCode::from(2))?;
+        let set = load_for_review(&source, today)?;
+        Ok::<_, ExitCode>((input, set))
+    };
+    let (old_input, old_set) = match load_one(old) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (new_input, new_set) = match new.map(load_one) {
+        None => (old_input.clone(), None),
+        Some(Ok((input, set))) => (input, Some(set)),
+        Some(Err(code)) => return code,
+    };
+    let new_rules = new_set.as_ref().map_or(&old_set.rules, |s| &s.rules);
+    let periods = match (as_of, to_date) {
+        (None, None) => diff::compare_all_dates(&old_set.rules, new_rules, max_paths),
+        (a, b) => {
+            let a = a.unwrap_or(today);
+            let b = b.unwrap_or(a);
+            let label = if a == b {
+                format!("on {a}")
+            } else {
+                format!("on {a} (old) and {b} (new)")
+            };
+            diff::compare(&old_set.rules, a, new_rules, b, max_paths)
+                .map(|changes| vec![diff::Period { label, changes }])
+        }
+    };
+    let periods = match periods {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let messages = diff::message_changes(&old_input.locale_files, &new_input.locale_files);
+    let code = print_out(|w| diff::write(&periods, &messages, format, w));
+    if code == ExitCode::SUCCESS && fail_on_change && diff::results_differ(&periods) {
+        return ExitCode::from(1);
+    }
+    code
 }

@@ -85,6 +85,9 @@ pub struct CaseResult {
     pub problems: Vec<String>,
     /// Answers the case gave to questions that were never asked.
     pub unasked: Vec<String>,
+    /// The answers given, in asking order, and the result (for `rumbo test --coverage`).
+    pub path: Vec<(crate::rules::QuestionIdx, crate::rules::ChoiceIdx)>,
+    pub verdict: Option<engine::Verdict>,
 }
 
 impl CaseResult {
@@ -185,12 +188,15 @@ pub fn run(set: &RuleSet, suite: &Suite, case: &Case) -> CaseResult {
         return CaseResult {
             problems,
             unasked: Vec::new(),
+            path: Vec::new(),
+            verdict: None,
         };
     }
 
     let as_of = suite.as_of;
     let (mut session, mut step) = engine::start(rules, as_of);
     let mut asked = Vec::new();
+    let mut path = Vec::new();
     // Each question is answered once and the review confirmed once; more steps mean a loop.
     let limit = 2 * rules.questions.len() + 4;
     let verdict = loop {
@@ -209,10 +215,13 @@ pub fn run(set: &RuleSet, suite: &Suite, case: &Case) -> CaseResult {
                 let id = &rules.question(*question).id;
                 asked.push(id.clone());
                 match given.get(question) {
-                    Some(&choice) => Input::Answer {
-                        question: *question,
-                        choice,
-                    },
+                    Some(&choice) => {
+                        path.push((*question, choice));
+                        Input::Answer {
+                            question: *question,
+                            choice,
+                        }
+                    }
                     None => {
                         problems.push(format!(
                             "question `{id}` was asked, but the case gives no answer for it"
@@ -231,7 +240,7 @@ pub fn run(set: &RuleSet, suite: &Suite, case: &Case) -> CaseResult {
         .filter(|q| !asked.contains(&rules.question(**q).id))
         .map(|q| rules.question(*q).id.clone())
         .collect();
-    if let Some(verdict) = verdict {
+    if let Some(verdict) = &verdict {
         let expectations = [
             (Status::Open, &case.expect.open),
             (Status::Maybe, &case.expect.maybe),
@@ -265,7 +274,12 @@ pub fn run(set: &RuleSet, suite: &Suite, case: &Case) -> CaseResult {
             }
         }
     }
-    CaseResult { problems, unasked }
+    CaseResult {
+        problems,
+        unasked,
+        path,
+        verdict,
+    }
 }
 
 fn with_suggestion(message: String, suggestion: Option<String>) -> String {
