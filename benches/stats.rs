@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use divan::Bencher;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
 use rumbo::date::Date;
 use rumbo::stats::format::{self, Format};
@@ -178,7 +178,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// Opens the generated database (generate it first: that blocks on a runtime of its own).
-async fn open(url: &str) -> SqlitePool {
+async fn open(url: &str) -> rumbo::stats::Source {
     rumbo::stats::open(url).await.expect("open")
 }
 

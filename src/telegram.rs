@@ -198,7 +198,7 @@ struct App {
     admins: HashSet<u64>,
     /// A read-only connection to the database for `/stats` (only when there are admins): the
     /// summary cannot write even by mistake.
-    stats: Option<sqlx::SqlitePool>,
+    stats: Option<crate::stats::Source>,
     sweep_every: Duration,
 }
 

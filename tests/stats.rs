@@ -218,6 +218,111 @@ fn no_count_below_k_is_printed_whatever_the_filters() {
     }
 }
 
+/// `rumbo stats --db <url> ARGS`, for any database URL.
+fn stats_at(url: &str, args: &[&str]) -> Output {
+    rumbo()
+        .env_remove("RUMBO_DB")
+        .env_remove("RUMBO_RULES")
+        .arg("stats")
+        .arg("--db")
+        .arg(url)
+        .args(args)
+        .output()
+        .expect("rumbo runs")
+}
+
+/// The bot on PostgreSQL keeps the same counters; the reports read from it must be the very
+/// same, byte for byte, in every format and with every filter. The counters are copied from
+/// the SQLite fixture through the bot's own store (migrations and all).
+#[test]
+fn postgresql_gives_the_same_reports_as_sqlite() {
+    let rt = runtime();
+    let Some(pg) = rt.block_on(common::postgres_database("stats")) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = fixture_database(dir.path());
+    // Before the bot ever ran there: a clear error, not an empty report.
+    let output = stats_at(&pg, &[]);
+    assert_status(&output, 2);
+    assert!(
+        stderr(&output).contains("no counters table"),
+        "{}",
+        stderr(&output)
+    );
+    rt.block_on(async {
+        let source = sqlx::SqlitePool::connect(&url(&db)).await.unwrap();
+        let rows: Vec<(String, String, String, String, String, i64)> =
+            sqlx::query_as("SELECT day, rules_version, locale, metric, key, value FROM counters")
+                .fetch_all(&source)
+                .await
+                .unwrap();
+        assert!(rows.len() > 1000, "the fixture has counters");
+        let rows: Vec<rumbo::store::CountRow> = rows
+            .into_iter()
+            .map(
+                |(day, rules_version, locale, metric, key, n)| rumbo::store::CountRow {
+                    day,
+                    rules_version,
+                    locale,
+                    metric,
+                    key,
+                    n: n as u64,
+                },
+            )
+            .collect();
+        let store = rumbo::store::Store::open(&pg, Duration::from_secs(3600))
+            .await
+            .unwrap();
+        store.add_count_rows(&rows).await.unwrap();
+        store.close().await;
+        source.close().await;
+    });
+    let cases: &[&[&str]] = &[
+        &["--format", "json"],
+        &["--format", "table", "--by", "day"],
+        &["--format", "csv", "--by", "month", "--k", "25"],
+        &["--format", "json", "--locale", "en", "--by", "day"],
+        &[
+            "--format",
+            "json",
+            "--rules-version",
+            "a1b2c3d4e5f60718",
+            "--locale",
+            "es",
+            "--from",
+            "2025-03-04",
+            "--to",
+            "2025-03-12",
+        ],
+        &["--format", "html"],
+    ];
+    for args in cases {
+        let lite = stats(&db, args);
+        let post = stats_at(&pg, args);
+        assert_status(&lite, 0);
+        assert_status(&post, 0);
+        assert_text(
+            &format!("{args:?} on PostgreSQL"),
+            &stdout(&lite),
+            &stdout(&post),
+        );
+    }
+    // Read-only: the reports' connection cannot write, whatever it is asked.
+    rt.block_on(async {
+        let source = rumbo::stats::open(&pg).await.unwrap();
+        let rumbo::stats::Source::Postgres(pool) = &source else {
+            panic!("a postgres:// URL opens PostgreSQL");
+        };
+        let refused = sqlx::query("DELETE FROM counters")
+            .execute(pool)
+            .await
+            .expect_err("a write through the reports' connection");
+        assert!(refused.to_string().contains("read-only"), "{refused}");
+        source.close().await;
+    });
+}
+
 #[test]
 fn filters_and_periods_are_applied_and_reported() {
     let dir = tempfile::tempdir().unwrap();

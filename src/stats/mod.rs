@@ -16,10 +16,8 @@ pub mod report;
 pub mod summary;
 pub mod suppress;
 
-use sqlx::sqlite::SqlitePool;
-
 pub use period::By;
-pub use read::{Filters, open};
+pub use read::{Filters, Source, open};
 pub use report::{Count, Report};
 pub use summary::summary;
 
@@ -37,7 +35,9 @@ pub enum StatsError {
          pass --db or set RUMBO_DB)"
     )]
     Missing(String),
-    #[error("`{url}` is not a database URL ({detail}); write it as sqlite:path/to/rumbo.db")]
+    #[error(
+        "`{url}` is not a database URL ({detail}); write it as sqlite:path/to/rumbo.db or postgres://user@host/db"
+    )]
     Url { url: String, detail: String },
     #[error(
         "the database has no counters table: it was written by a version of rumbo that did not count"
@@ -75,7 +75,7 @@ fn check(filters: &Filters, k: u32) -> Result<(), StatsError> {
 /// The report of the counters in `pool` that pass `filters`, with the time series by `by`
 /// and counts below `k` suppressed.
 pub async fn report(
-    pool: &SqlitePool,
+    pool: &Source,
     filters: &Filters,
     by: By,
     k: u32,

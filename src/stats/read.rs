@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
 use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 
 use super::StatsError;
@@ -97,15 +98,51 @@ impl Tally {
     }
 }
 
-/// Opens the database at `url` (`sqlite:path`) read-only. A missing file is an error: the
-/// statistics never create a database, so a typo in the path cannot look like "no traffic".
-pub async fn open(url: &str) -> Result<SqlitePool, StatsError> {
+/// A database opened for reading counters: the bot's SQLite file or its PostgreSQL database.
+#[derive(Clone)]
+pub enum Source {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Source {
+    /// Closes the connections.
+    pub async fn close(&self) {
+        match self {
+            Source::Sqlite(pool) => pool.close().await,
+            Source::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Runs `$body` with `$pool` bound to the source's pool: the same code for both databases.
+macro_rules! with_source {
+    ($source:expr, |$pool:ident| $body:expr) => {
+        match $source {
+            Source::Sqlite($pool) => $body,
+            Source::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Opens the database at `url` read-only: `sqlite:path` (a missing file is an error: the
+/// statistics never create a database, so a typo in the path cannot look like "no traffic")
+/// or `postgres://…` (every transaction read-only, set by the server for the connection).
+pub async fn open(url: &str) -> Result<Source, StatsError> {
     if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        return Err(StatsError::Url {
-            url: "postgres://…".into(),
-            detail: "reports read a SQLite database only in this version; the bot itself runs on PostgreSQL"
-                .into(),
-        });
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StatsError::Url {
+                // The URL may hold a password: never echo it.
+                url: "postgres://…".into(),
+                detail: e.to_string(),
+            })?
+            .options([("default_transaction_read_only", "on")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        return Ok(Source::Postgres(pool));
     }
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| StatsError::Url {
@@ -118,98 +155,129 @@ pub async fn open(url: &str) -> Result<SqlitePool, StatsError> {
     if !url.contains(":memory:") && !path.exists() {
         return Err(StatsError::Missing(path.display().to_string()));
     }
-    Ok(SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await?)
+    Ok(Source::Sqlite(
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?,
+    ))
 }
 
 /// Reads the counters that pass `filters`.
-pub async fn tally(pool: &SqlitePool, filters: &Filters) -> Result<Tally, StatsError> {
-    let exists: Option<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'counters'",
-    )
-    .fetch_optional(pool)
-    .await?;
-    if exists.is_none() {
+pub async fn tally(source: &Source, filters: &Filters) -> Result<Tally, StatsError> {
+    let exists = match source {
+        Source::Sqlite(pool) => sqlx::query_scalar::<_, String>(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'counters'",
+        )
+        .fetch_optional(pool)
+        .await?
+        .is_some(),
+        Source::Postgres(pool) => {
+            sqlx::query_scalar::<_, Option<String>>("SELECT to_regclass('counters')::text")
+                .fetch_one(pool)
+                .await?
+                .is_some()
+        }
+    };
+    if !exists {
         return Err(StatsError::NoCounters);
     }
     // Three passes over the index `counters_by_metric` (migration 3), each in its order so
-    // that SQLite sums without sorting: per metric and key; per metric, key and day for the
-    // time series; sessions started per locale. `+day` keeps the planner off the primary key,
-    // which would read the range in day order and then sort every row of it. The days are ISO
-    // text, so text comparison is date comparison.
-    let mut filter = String::from(" WHERE +day >= ? AND +day <= ?");
+    // that the database sums without sorting: per metric and key; per metric, key and day for
+    // the time series; sessions started per locale. On SQLite, `+day` keeps the planner off
+    // the primary key, which would read the range in day order and then sort every row of it
+    // (PostgreSQL has no such operator on text and plans well without it). The days are ISO
+    // text, so text comparison is date comparison. PostgreSQL sums BIGINT into NUMERIC: cast
+    // back.
+    let (day_col, sum) = match source {
+        Source::Sqlite(_) => ("+day", "SUM(value)"),
+        Source::Postgres(_) => ("day", "SUM(value)::BIGINT"),
+    };
+    let mut filter = format!(" WHERE {day_col} >= $1 AND {day_col} <= $2");
+    let mut n = 2;
     if filters.rules_version.is_some() {
-        filter.push_str(" AND +rules_version = ?");
+        n += 1;
+        filter.push_str(&format!(" AND rules_version = ${n}"));
     }
     if filters.locale.is_some() {
-        filter.push_str(" AND +locale = ?");
+        n += 1;
+        filter.push_str(&format!(" AND locale = ${n}"));
+    }
+    if matches!(source, Source::Sqlite(_)) {
+        filter = filter
+            .replace(" rules_version =", " +rules_version =")
+            .replace(" locale =", " +locale =");
     }
     let series = SERIES.map(|m| format!("'{m}'")).join(", ");
     let totals_sql =
-        format!("SELECT metric, key, SUM(value) FROM counters{filter} GROUP BY metric, key");
+        format!("SELECT metric, key, {sum} FROM counters{filter} GROUP BY metric, key");
     let series_sql = format!(
-        "SELECT metric, key, day, SUM(value) FROM counters{filter} AND metric IN ({series}) \
+        "SELECT metric, key, day, {sum} FROM counters{filter} AND metric IN ({series}) \
          GROUP BY metric, key, day"
     );
     let locales_sql = format!(
-        "SELECT locale, SUM(value) FROM counters{filter} AND metric = 'started' GROUP BY locale"
+        "SELECT locale, {sum} FROM counters{filter} AND metric = 'started' GROUP BY locale"
     );
-    let range_sql = format!("SELECT MIN(day), MAX(day) FROM counters{filter}");
-    fn bind<'q>(
-        sql: &'q str,
-        filters: &Filters,
-    ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
-        let mut query = sqlx::query(sql)
-            .bind(filters.from.map_or(String::new(), |d| d.to_string()))
-            // Above every date: '9' sorts after every digit string of the same form.
-            .bind(filters.to.map_or("9".to_string(), |d| d.to_string()));
-        if let Some(v) = &filters.rules_version {
-            query = query.bind(v.clone());
+    let range_sql = format!("SELECT MIN(day), MAX(day), COUNT(*) FROM counters{filter}");
+    let lower = filters.from.map_or(String::new(), |d| d.to_string());
+    // Above every date: '9' sorts after every digit string of the same form.
+    let upper = filters.to.map_or("9".to_string(), |d| d.to_string());
+    let fetch = |sql: &str| {
+        let sql = sql.to_string();
+        let (lower, upper) = (lower.clone(), upper.clone());
+        async move {
+            with_source!(source, |pool| {
+                let mut query = sqlx::query(&sql).bind(lower).bind(upper);
+                if let Some(v) = &filters.rules_version {
+                    query = query.bind(v.clone());
+                }
+                if let Some(l) = &filters.locale {
+                    query = query.bind(l.clone());
+                }
+                let rows = query.fetch_all(pool).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let mut texts = Vec::with_capacity(row.len());
+                    for i in 0..row.len() - 1 {
+                        texts.push(row.try_get::<Option<String>, _>(i)?);
+                    }
+                    let n: Option<i64> = row.try_get(row.len() - 1)?;
+                    out.push((texts, n));
+                }
+                Ok::<_, sqlx::Error>(out)
+            })
         }
-        if let Some(l) = &filters.locale {
-            query = query.bind(l.clone());
-        }
-        query
-    }
+    };
     let day = |text: &str| Date::from_str(text).map_err(|_| StatsError::BadDay(text.to_string()));
     let count = |n: i64| n.max(0) as u64;
 
+    let text = |texts: &[Option<String>], i: usize| texts[i].clone().unwrap_or_default();
     let mut tally = Tally::default();
-    let range = bind(&range_sql, filters).fetch_one(pool).await?;
-    let first: Option<String> = range.try_get(0)?;
-    let last: Option<String> = range.try_get(1)?;
-    tally.first = first.as_deref().map(day).transpose()?;
-    tally.last = last.as_deref().map(day).transpose()?;
-    for row in bind(&totals_sql, filters).fetch_all(pool).await? {
-        let metric: String = row.try_get(0)?;
-        let key: String = row.try_get(1)?;
-        let n: i64 = row.try_get(2)?;
+    for (texts, _) in fetch(&range_sql).await? {
+        tally.first = texts[0].as_deref().map(day).transpose()?;
+        tally.last = texts[1].as_deref().map(day).transpose()?;
+    }
+    for (texts, n) in fetch(&totals_sql).await? {
         tally
             .totals
-            .entry(metric)
+            .entry(text(&texts, 0))
             .or_default()
-            .insert(key, count(n));
+            .insert(text(&texts, 1), count(n.unwrap_or(0)));
     }
-    for row in bind(&series_sql, filters).fetch_all(pool).await? {
-        let metric: &str = row.try_get(0)?;
-        let key: &str = row.try_get(1)?;
-        let on: &str = row.try_get(2)?;
-        let n: i64 = row.try_get(3)?;
+    for (texts, n) in fetch(&series_sql).await? {
         *tally
             .days
-            .entry(day(on)?)
+            .entry(day(&text(&texts, 2))?)
             .or_default()
-            .entry(metric.to_string())
+            .entry(text(&texts, 0))
             .or_default()
-            .entry(key.to_string())
-            .or_default() += count(n);
+            .entry(text(&texts, 1))
+            .or_default() += count(n.unwrap_or(0));
     }
-    for row in bind(&locales_sql, filters).fetch_all(pool).await? {
-        let locale: String = row.try_get(0)?;
-        let n: i64 = row.try_get(1)?;
-        tally.started_by_locale.insert(locale, count(n));
+    for (texts, n) in fetch(&locales_sql).await? {
+        tally
+            .started_by_locale
+            .insert(text(&texts, 0), count(n.unwrap_or(0)));
     }
     Ok(tally)
 }

@@ -6,8 +6,6 @@
 //! rather than in the Fluent files because they are for the NGO's staff, not for the people
 //! the bot serves.
 
-use sqlx::sqlite::SqlitePool;
-
 use super::report::{Count, Report, STATUSES};
 use super::{By, Filters, StatsError};
 use crate::date::Date;
@@ -83,7 +81,7 @@ fn words(lang: &str) -> &'static Words {
 /// A short summary of `from..=to` (inclusive), counts below `k` suppressed as in `rumbo stats`,
 /// in `lang` (`es` or else English). `pool` may be the bot's own pool: this only reads.
 pub async fn summary(
-    pool: &SqlitePool,
+    pool: &super::Source,
     from: Date,
     to: Date,
     k: u32,

@@ -32,3 +32,33 @@ pub fn assert_text(what: &str, expected: &str, actual: &str) {
         );
     }
 }
+
+/// A fresh, empty PostgreSQL database for one test, made on the server named by
+/// `RUMBO_TEST_POSTGRES` (a URL such as `postgres://postgres@127.0.0.1:5432/postgres`), as
+/// the URL to reach it. `None` when that is not set, unless `RUMBO_REQUIRE_POSTGRES` is (CI),
+/// which then fails the test.
+#[allow(dead_code)] // not every test file reaches PostgreSQL
+pub async fn postgres_database(name: &str) -> Option<String> {
+    let Ok(admin) = std::env::var("RUMBO_TEST_POSTGRES") else {
+        assert!(
+            std::env::var_os("RUMBO_REQUIRE_POSTGRES").is_none(),
+            "RUMBO_REQUIRE_POSTGRES is set but RUMBO_TEST_POSTGRES is not"
+        );
+        eprintln!("skipped: set RUMBO_TEST_POSTGRES to run this test on PostgreSQL");
+        return None;
+    };
+    let db = format!("rumbo_it_{name}_{}", std::process::id());
+    let pool = sqlx::PgPool::connect(&admin)
+        .await
+        .expect("the test server");
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+        format!("CREATE DATABASE {db}"),
+    ] {
+        sqlx::raw_sql(&sql).execute(&pool).await.expect(&sql);
+    }
+    pool.close().await;
+    let mut url = url::Url::parse(&admin).expect("RUMBO_TEST_POSTGRES is a URL");
+    url.set_path(&db);
+    Some(url.to_string())
+}
