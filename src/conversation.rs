@@ -56,6 +56,16 @@ pub struct ChatState {
     /// The result was shown: the state is deleted after a grace period.
     #[serde(default)]
     pub finished: bool,
+    /// The delivery ids of the last few updates applied to this chat (Telegram's update ids),
+    /// newest last: an update delivered twice (a webhook retried, a poller killed before it
+    /// confirmed) is recognised and not applied again. Kept by the adapter, not read here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent: Vec<u32>,
+    /// When (Unix time) the adapter stored a decision whose replies it had not finished
+    /// sending; cleared once they are sent. Still set long after, the process died in
+    /// between, and the person may never have seen the reply. Kept by the adapter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<i64>,
 }
 
 impl ChatState {
@@ -70,6 +80,8 @@ impl ChatState {
             last_press: None,
             source: None,
             finished: false,
+            recent: Vec::new(),
+            pending: None,
         }
     }
 }
@@ -145,6 +157,9 @@ pub enum Event {
     },
     /// A sticker, photo, voice note, location, contact, document…: never read, never stored.
     Unsupported,
+    /// The reply to the last update may never have reached the person (the process sending
+    /// it stopped half-way): show the current screen again, changing nothing else.
+    Resume,
 }
 
 impl Event {
@@ -243,6 +258,7 @@ pub fn handle(state: Option<ChatState>, event: Event, ctx: &Context<'_>) -> Outc
             }
         }
         Event::Press { data, message } => turn.press(&mut st, &data, message),
+        Event::Resume => turn.again(&mut st, None),
     }
     Outcome {
         effects: turn.effects,

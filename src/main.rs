@@ -297,6 +297,21 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            // Telegram accepts 1 to 256 of A-Z, a-z, 0-9, `_` and `-`; anything else would stop
+            // the bot inside the webhook setup. Replicas must share it, so it is never echoed.
+            let webhook_secret = std::env::var("RUMBO_WEBHOOK_SECRET").ok();
+            let valid = |secret: &str| {
+                (1..=256).contains(&secret.len())
+                    && secret
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            };
+            if webhook_secret.as_deref().is_some_and(|s| !valid(s)) {
+                eprintln!(
+                    "error: RUMBO_WEBHOOK_SECRET must be 1 to 256 characters among A-Z, a-z, 0-9, _ and -"
+                );
+                return ExitCode::from(2);
+            }
             let settings = rumbo::telegram::Settings {
                 token,
                 api_url,
@@ -304,7 +319,7 @@ fn main() -> ExitCode {
                 ttl: std::time::Duration::from_secs(ttl_hours.max(1) * 3600),
                 grace: std::time::Duration::from_secs(grace_minutes * 60),
                 webhook: webhook_url.zip(listen),
-                webhook_secret: std::env::var("RUMBO_WEBHOOK_SECRET").ok(),
+                webhook_secret,
                 watch: Vec::new(),
                 per_minute,
                 as_of,

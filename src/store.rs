@@ -107,6 +107,38 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
 /// Serialises schema changes of replicas starting at once (a PostgreSQL advisory lock key).
 const MIGRATION_LOCK: i64 = 0x7275_6d62_6f01;
 
+/// Held by the one replica that polls Telegram (a PostgreSQL advisory lock key).
+const POLL_LOCK: i64 = 0x7275_6d62_6f02;
+
+/// The right to poll Telegram, held on PostgreSQL as a session-level advisory lock on a
+/// connection of its own: the lock lasts exactly as long as that connection. When the process
+/// dies, even by `kill -9`, the server sees the socket close and frees the lock at once.
+pub struct Lease {
+    conn: sqlx::PgConnection,
+}
+
+impl Lease {
+    /// Whether the lock is still held: the connection answers within `within`. A connection
+    /// that fails (the server restarted, the network broke) has lost the lock, and another
+    /// replica may hold it by now.
+    pub async fn alive(&mut self, within: Duration) -> bool {
+        matches!(
+            tokio::time::timeout(within, sqlx::query("SELECT 1").execute(&mut self.conn)).await,
+            Ok(Ok(_))
+        )
+    }
+
+    /// Gives the lock up (on a clean stop), so a standby need not wait for the connection to
+    /// time out.
+    pub async fn release(mut self) {
+        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(POLL_LOCK)
+            .execute(&mut self.conn)
+            .await;
+        let _ = sqlx::Connection::close(self.conn).await;
+    }
+}
+
 /// One counter and how much to add to it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CountRow {
@@ -566,6 +598,28 @@ impl Store {
 
     pub async fn close(&self) {
         with_pool!(self, |pool| pool.close().await);
+    }
+
+    /// Tries to become the replica that polls: on PostgreSQL, `Ok(Some(lease))` if this
+    /// process now holds the polling lock, `Ok(None)` if another one does. SQLite has one
+    /// process per file and nothing to elect: callers check [`Store::backend`] first (this
+    /// returns `Ok(None)` there).
+    pub async fn try_lead(&self) -> Result<Option<Lease>, StoreError> {
+        let Pool::Postgres(pool) = &self.pool else {
+            return Ok(None);
+        };
+        // A connection of its own, outside the pool, so the lock lives and dies with it.
+        let mut conn = pool.acquire().await?.detach();
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(POLL_LOCK)
+            .fetch_one(&mut conn)
+            .await?;
+        if got {
+            Ok(Some(Lease { conn }))
+        } else {
+            let _ = sqlx::Connection::close(conn).await;
+            Ok(None)
+        }
     }
 }
 

@@ -349,6 +349,10 @@ fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// How often the poller checks that it still holds the polling lock, and a standby tries to
+/// take it.
+const LEASE_CHECK: Duration = Duration::from_secs(1);
+
 /// How often batched counters are written: one transaction a second, whatever the traffic.
 /// A kill -9 loses at most this much counting (never a session).
 const COUNT_FLUSH: Duration = Duration::from_secs(1);
@@ -402,28 +406,19 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     });
     set_commands(&bot, &first).await;
 
-    let handler = dptree::entry()
-        .branch(Update::filter_message().endpoint(on_message))
-        .branch(Update::filter_callback_query().endpoint(on_callback))
-        .branch(Update::filter_channel_post().endpoint(on_channel_post));
-    let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
-        .dependencies(dptree::deps![app.clone()])
-        // The default handler would log whole updates (names, texts, ids).
-        .default_handler(|_| async {})
-        .enable_ctrlc_handler()
-        .build();
-
-    let shutdown = dispatcher.shutdown_token();
+    // SIGTERM and Ctrl-C: finish the updates in hand, then stop.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
-        if let Ok(mut term) =
+        let Ok(mut term) =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            term.recv().await;
-            info!("SIGTERM: finishing the updates in hand, then stopping");
-            if let Ok(done) = shutdown.shutdown() {
-                done.await;
-            }
+        else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => info!("SIGTERM: finishing the updates in hand, then stopping"),
+            _ = tokio::signal::ctrl_c() => info!("Ctrl-C: finishing the updates in hand, then stopping"),
         }
+        let _ = stop_tx.send(true);
     });
     spawn_reloads(app.clone(), settings.watch.clone());
     spawn_sweeper(app.clone());
@@ -436,17 +431,26 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     });
 
     info!(rules_version = %first.rules.version, "rumbo is running");
-    match settings.webhook {
-        None => dispatcher.dispatch().await,
+    match settings.webhook.clone() {
+        None if app.store.backend() == "postgres" => poll_as_elected(&bot, &app, stop_rx).await,
+        None => {
+            let dispatcher = dispatcher(&bot, &app);
+            serve(dispatcher, stop_rx, None, |d| Box::pin(d.dispatch())).await;
+        }
         Some((url, listen)) => {
             let secret = settings
                 .webhook_secret
                 .clone()
                 .unwrap_or_else(random_secret);
-            let options = webhooks::Options::new(listen, url).secret_token(secret);
-            let (listener, stop, router) = webhooks::axum_to_router(bot.clone(), options)
+            // The webhook is set here and never deleted on the way out (teloxide's own setup
+            // deletes it when the listener stops): with replicas, one stopping for a deploy
+            // must not cut the others off from Telegram.
+            let request = bot.set_webhook(url.clone()).secret_token(secret.clone());
+            retry(|| request.clone())
                 .await
                 .map_err(|e| anyhow::anyhow!("setting the webhook failed: {}", describe(&e)))?;
+            let options = webhooks::Options::new(listen, url).secret_token(secret);
+            let (listener, stop, router) = webhooks::axum_no_setup(options);
             let router = router.route("/healthz", axum::routing::get(|| async { "ok\n" }));
             let tcp = tokio::net::TcpListener::bind(listen).await?;
             tokio::spawn(async move {
@@ -454,12 +458,14 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
                     warn!(error = %e, "the webhook server stopped");
                 }
             });
-            dispatcher
-                .dispatch_with_listener(
+            let dispatcher = dispatcher(&bot, &app);
+            serve(dispatcher, stop_rx, None, move |d| {
+                Box::pin(d.dispatch_with_listener(
                     listener,
                     LoggingErrorHandler::with_custom_text("the webhook listener failed"),
-                )
-                .await
+                ))
+            })
+            .await;
         }
     }
     app.flush_counts().await;
@@ -469,6 +475,114 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     app.store.close().await;
     info!("stopped");
     Ok(())
+}
+
+type Handlers = Dispatcher<Tg, std::convert::Infallible, teloxide::dispatching::DefaultKey>;
+
+/// The dispatcher: messages, button presses and channel posts to their handlers.
+fn dispatcher(bot: &Tg, app: &Arc<App>) -> Handlers {
+    let handler = dptree::entry()
+        .branch(Update::filter_message().endpoint(on_message))
+        .branch(Update::filter_callback_query().endpoint(on_callback))
+        .branch(Update::filter_channel_post().endpoint(on_channel_post));
+    Dispatcher::builder(bot.clone(), handler)
+        .dependencies(dptree::deps![app.clone()])
+        // The default handler would log whole updates (names, texts, ids).
+        .default_handler(|_| async {})
+        .build()
+}
+
+/// Runs `dispatch` on `dispatcher` until a stop is asked for or, with a lease, until the lease
+/// is lost; either way the updates in hand are finished first. Returns whether it ended
+/// because the lease was lost.
+async fn serve(
+    mut dispatcher: Handlers,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    lease: Option<crate::store::Lease>,
+    dispatch: impl for<'a> FnOnce(
+        &'a mut Handlers,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = ()> + Send + 'a>,
+    >,
+) -> (bool, Option<crate::store::Lease>) {
+    let token = dispatcher.shutdown_token();
+    let guard = tokio::spawn(async move {
+        let mut lease = lease;
+        let lost = tokio::select! {
+            _ = stop.wait_for(|stop| *stop) => false,
+            _ = async {
+                match &mut lease {
+                    Some(lease) => loop {
+                        tokio::time::sleep(LEASE_CHECK).await;
+                        if !lease.alive(LEASE_CHECK).await {
+                            break;
+                        }
+                    },
+                    None => std::future::pending::<()>().await,
+                }
+            } => true,
+        };
+        if lost {
+            warn!("lost the polling lock (database connection gone): stopping polling");
+        }
+        // The dispatcher may not be running yet: ask until it is, then wait for it.
+        loop {
+            match token.shutdown() {
+                Ok(done) => {
+                    done.await;
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        (lost, lease)
+    });
+    dispatch(&mut dispatcher).await;
+    guard.await.unwrap_or((false, None))
+}
+
+/// Polling with replicas on PostgreSQL: one replica holds the polling lock and polls; the
+/// others wait on standby, trying for the lock every `LEASE_CHECK`. When the poller dies (even
+/// by `kill -9`) the database frees its lock and a standby takes over; when the poller loses
+/// its database connection it stops polling and stands by again, so two replicas never poll
+/// at once for longer than a lease check.
+async fn poll_as_elected(bot: &Tg, app: &Arc<App>, stop: tokio::sync::watch::Receiver<bool>) {
+    let mut said_standby = false;
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let lease = match app.store.try_lead().await {
+            Ok(Some(lease)) => lease,
+            Ok(None) => {
+                if !said_standby {
+                    info!("standby: another replica is polling; taking over if it stops");
+                    said_standby = true;
+                }
+                let mut stop = stop.clone();
+                let _ = tokio::time::timeout(LEASE_CHECK, stop.wait_for(|stop| *stop)).await;
+                continue;
+            }
+            Err(e) => {
+                warn!(error = %e, "cannot reach the database to elect the poller; retrying");
+                let mut stop = stop.clone();
+                let _ = tokio::time::timeout(LEASE_CHECK, stop.wait_for(|stop| *stop)).await;
+                continue;
+            }
+        };
+        said_standby = false;
+        info!("elected: this replica polls Telegram");
+        let (lost, lease) = serve(dispatcher(bot, app), stop.clone(), Some(lease), |d| {
+            Box::pin(d.dispatch())
+        })
+        .await;
+        if let Some(lease) = lease {
+            lease.release().await;
+        }
+        if !lost {
+            return;
+        }
+    }
 }
 
 /// A webhook secret when none is configured: 32 characters Telegram accepts.
@@ -583,7 +697,12 @@ async fn set_commands(bot: &Tg, set: &RuleSet) {
     }
 }
 
-async fn on_message(bot: Tg, msg: Message, app: Arc<App>) -> Result<(), std::convert::Infallible> {
+async fn on_message(
+    bot: Tg,
+    msg: Message,
+    update: Update,
+    app: Arc<App>,
+) -> Result<(), std::convert::Infallible> {
     let chat = msg.chat.id;
     let client_lang = msg.from.as_ref().and_then(|u| u.language_code.clone());
     if !msg.chat.is_private() {
@@ -610,13 +729,14 @@ async fn on_message(bot: Tg, msg: Message, app: Arc<App>) -> Result<(), std::con
         Some(text) => Event::from_text(text),
         None => Event::Unsupported,
     };
-    process(&bot, &app, chat, event, client_lang, None).await;
+    process(&bot, &app, chat, update.id.0, event, client_lang, None).await;
     Ok(())
 }
 
 async fn on_callback(
     bot: Tg,
     query: CallbackQuery,
+    update: Update,
     app: Arc<App>,
 ) -> Result<(), std::convert::Infallible> {
     let id = query.id.clone();
@@ -647,7 +767,7 @@ async fn on_callback(
         data: query.data.clone().unwrap_or_default(),
         message: shown,
     };
-    process(&bot, &app, chat, event, client_lang, Some(id)).await;
+    process(&bot, &app, chat, update.id.0, event, client_lang, Some(id)).await;
     Ok(())
 }
 
@@ -696,6 +816,23 @@ async fn send_stats(bot: &Tg, app: &App, chat: ChatId, client_lang: Option<&str>
     }
 }
 
+/// How long after a decision was stored its replies count as cut short if they are still not
+/// all sent: longer than sending ever takes while the process lives (pacing, retries).
+const STALLED_AFTER: i64 = 20;
+
+/// How many delivery ids a chat's state keeps: Telegram redelivers only its newest updates.
+const RECENT_DELIVERIES: usize = 8;
+
+/// Adds `delivery` to the chat's recent ones, forgetting the oldest beyond
+/// [`RECENT_DELIVERIES`]. Ids are compared for equality only: Telegram may restart them at a
+/// random value after a quiet week.
+fn remember(recent: &mut Vec<u32>, delivery: u32) {
+    recent.push(delivery);
+    if recent.len() > RECENT_DELIVERIES {
+        recent.drain(..recent.len() - RECENT_DELIVERIES);
+    }
+}
+
 /// Groups and channels get one polite sentence and nothing else.
 async fn private_only(bot: &Tg, app: &App, chat: ChatId, lang: Option<&str>) {
     say(bot, app, chat, lang, "ui-private-only").await;
@@ -720,6 +857,7 @@ async fn process(
     bot: &Tg,
     app: &App,
     chat: ChatId,
+    delivery: u32,
     event: Event,
     client_lang: Option<String>,
     press: Option<CallbackQueryId>,
@@ -742,6 +880,29 @@ async fn process(
         if let Some(old) = &loaded.expired_state {
             app.count_expiry(old).await;
         }
+        // Delivered before, or the same button pressed again: if the replies to the last
+        // decision were never all sent (the process sending them died), show the current
+        // screen again; otherwise a second delivery was applied already (here or on another
+        // replica) and only the press is acknowledged.
+        let (redelivered, same_press, stalled) = match &loaded.state {
+            Some(s) => (
+                s.recent.contains(&delivery),
+                matches!(&event, Event::Press { data, .. } if s.last_press.as_deref() == Some(data)),
+                s.pending.is_some_and(|t| now - t >= STALLED_AFTER),
+            ),
+            None => (false, false, false),
+        };
+        let event = if stalled && (redelivered || same_press) {
+            info!("the last reply in a chat was cut short: showing its screen again");
+            Event::Resume
+        } else if redelivered {
+            if let Some(id) = &press {
+                answer(bot, id, None).await;
+            }
+            return;
+        } else {
+            event.clone()
+        };
         let set = app.set_for(loaded.state.as_ref());
         let ctx = Context {
             set: &set,
@@ -750,7 +911,19 @@ async fn process(
             expired: loaded.expired,
             unreadable: loaded.unreadable,
         };
-        let outcome = conversation::handle(loaded.state, event.clone(), &ctx);
+        // Kept across a restart of the interview, which starts a fresh state.
+        let mut recent = loaded
+            .state
+            .as_ref()
+            .map(|s| s.recent.clone())
+            .unwrap_or_default();
+        remember(&mut recent, delivery);
+        let mut outcome = conversation::handle(loaded.state, event, &ctx);
+        if let Some(state) = outcome.state.as_mut() {
+            state.recent = recent;
+            // Until the replies are sent (see the end of this function).
+            state.pending = Some(now);
+        }
         let claimed = match &outcome.state {
             Some(s) => app.store.save(chat.0, s, loaded.version, now).await,
             None => app.store.delete(chat.0).await.map(|()| true),
@@ -775,7 +948,6 @@ async fn process(
     // delays or breaks the conversation (`count` only logs a failure).
     let counted = || app.count(&set.rules.version, &outcome.lang, &outcome.counts);
     let mut state = outcome.state;
-    let claimed_message = state.as_ref().and_then(|s| s.current_message);
     let mut answered = false;
     for effect in outcome.effects {
         match effect {
@@ -827,14 +999,14 @@ async fn process(
     if !answered && let Some(id) = &press {
         answer(bot, id, None).await;
     }
-    // The id of the message now on screen (to edit it later) is known only after sending. If
-    // another update of this chat was stored meanwhile, its state wins: the id only lets the
-    // next answer edit this screen.
-    if let Some(s) = &state
-        && s.current_message != claimed_message
-        && let Err(e) = app.store.save(chat.0, s, version, now).await
-    {
-        warn!(error = %e, "storing a session failed");
+    // Every reply is sent: the decision is complete. This write also stores the id of the
+    // message now on screen (to edit it later), known only after sending. If another update
+    // of this chat was stored meanwhile, its state wins.
+    if let Some(s) = state.as_mut() {
+        s.pending = None;
+        if let Err(e) = app.store.save(chat.0, s, version, now).await {
+            warn!(error = %e, "storing a session failed");
+        }
     }
     counted().await;
 }
@@ -998,6 +1170,21 @@ mod tests {
             let err = parse_admins(bad).unwrap_err();
             assert_eq!(err, why, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_chat_remembers_its_newest_deliveries_only() {
+        let mut recent = Vec::new();
+        for id in 1..=20 {
+            remember(&mut recent, id);
+        }
+        assert_eq!(recent, (13..=20).collect::<Vec<u32>>());
+        // Ids restarted at random by Telegram: still just remembered, never compared by order.
+        remember(&mut recent, 3);
+        assert!(recent.contains(&3) && !recent.contains(&13));
+        // An old state without the field reads as remembering nothing.
+        let state: ChatState = serde_json::from_str(r#"{"format":1,"step":2}"#).unwrap();
+        assert!(state.recent.is_empty());
     }
 
     #[test]

@@ -9,245 +9,17 @@ mod support;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::fake_api::{FakeApi, FakeState, Fault, Sent};
-
-const WAIT: Duration = Duration::from_secs(40);
-
-/// A running `rumbo run`, killed when dropped; its stderr is collected.
-struct Bot {
-    child: Child,
-    log: Arc<Mutex<String>>,
-}
-
-impl Bot {
-    fn start(api: &FakeApi, db: &Path, args: &[&str], env: &[(&str, &str)]) -> Bot {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rumbo"));
-        cmd.arg("run")
-            .args(args)
-            .env_remove("RUMBO_RULES")
-            .env_remove("RUMBO_LOCALES")
-            .env_remove("RUMBO_LOG")
-            .env("RUMBO_DB", format!("sqlite:{}", db.display()))
-            .env("RUMBO_AS_OF", "2023-11-01")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        for (k, v) in api.env() {
-            cmd.env(k, v);
-        }
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("rumbo starts");
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut stderr = child.stderr.take().expect("stderr is piped");
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stderr.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let bot = Bot { child, log };
-        // Ready once it polls.
-        api.wait_until_blocking(|s| s.count_requests("getUpdates") > 0, WAIT)
-            .unwrap_or_else(|e| panic!("the bot never polled: {e:?}\n{}", bot.log()));
-        bot
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .args([&format!("-{name}"), &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-    }
-
-    /// SIGTERM, then the exit status and the log.
-    fn stop(mut self) -> (i32, String) {
-        self.signal("TERM");
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait works") {
-                std::thread::sleep(Duration::from_millis(100));
-                return (status.code().unwrap_or(-1), self.log());
-            }
-            assert!(Instant::now() < deadline, "rumbo did not stop on SIGTERM");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn kill9(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Bot {
-    fn drop(&mut self) {
-        self.kill9();
-    }
-}
-
-/// How long the bot must be quiet to count as done (longer where it waits out a 429).
-static QUIET_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(800);
-
-/// Waits until the bot has nothing left to do: every update fetched and no request (other
-/// than polling) for a little while.
-fn settle(api: &FakeApi) {
-    let quiet = Duration::from_millis(QUIET_MS.load(std::sync::atomic::Ordering::Relaxed));
-    let deadline = Instant::now() + WAIT;
-    let mut seen = usize::MAX;
-    loop {
-        let (pending, requests) = api.with_state(|s: &FakeState| {
-            let work = s
-                .requests()
-                .iter()
-                .filter(|r| r.method != "getupdates")
-                .count();
-            (s.pending_updates(), work)
-        });
-        if pending == 0 && requests == seen {
-            return;
-        }
-        seen = requests;
-        assert!(
-            Instant::now() < deadline,
-            "the bot never settled:\n{}",
-            api.dump()
-        );
-        std::thread::sleep(quiet);
-    }
-}
-
-/// One person in a private chat.
-struct Person<'a> {
-    api: &'a FakeApi,
-    chat: i64,
-    lang: Option<&'a str>,
-}
-
-impl<'a> Person<'a> {
-    fn new(api: &'a FakeApi, chat: i64, lang: Option<&'a str>) -> Person<'a> {
-        Person { api, chat, lang }
-    }
-
-    fn user(&self) -> u64 {
-        self.chat as u64
-    }
-
-    fn sent(&self) -> Vec<Sent> {
-        self.api.chat_messages(self.chat)
-    }
-
-    fn text(&self, text: &str) {
-        if text.starts_with('/') {
-            self.api
-                .push_command(self.chat, self.user(), text, self.lang);
-        } else {
-            self.api.push_text(self.chat, self.user(), text, self.lang);
-        }
-        settle(self.api);
-    }
-
-    /// The newest message with a button whose label satisfies `which`.
-    fn find(&self, which: &dyn Fn(&str) -> bool) -> (i32, String) {
-        self.sent()
-            .iter()
-            .rev()
-            .find_map(|m| {
-                m.buttons()
-                    .into_iter()
-                    .flatten()
-                    .find(|b| which(&b.text))
-                    .and_then(|b| b.callback_data.map(|d| (m.message_id, d)))
-            })
-            .unwrap_or_else(|| panic!("no such button in:\n{}", self.api.transcript(self.chat)))
-    }
-
-    /// Presses the button labelled `label` on the newest message showing it.
-    fn press(&self, label: &str) -> String {
-        let (message, data) = self.find(&|t| t == label);
-        self.press_data(message, &data)
-    }
-
-    /// Presses the `n`th answer button (0-based, Back and Start over left out) of the newest
-    /// message with buttons.
-    fn press_nth(&self, n: usize) {
-        let last = self
-            .sent()
-            .into_iter()
-            .rev()
-            .find(|m| !m.buttons().is_empty())
-            .unwrap_or_else(|| panic!("no buttons:\n{}", self.api.dump()));
-        let answers: Vec<String> = last
-            .buttons()
-            .into_iter()
-            .flatten()
-            .filter_map(|b| b.callback_data)
-            .filter(|d| !d.ends_with(":b") && !d.ends_with(":r"))
-            .collect();
-        self.press_data(last.message_id, &answers[n]);
-    }
-
-    fn press_data(&self, message: i32, data: &str) -> String {
-        let id = self
-            .api
-            .push_callback(self.chat, self.user(), message, data);
-        settle(self.api);
-        id
-    }
-
-    fn transcript(&self) -> String {
-        self.api.transcript(self.chat)
-    }
-}
+use support::fake_api::{FakeApi, Fault, Sent};
+use support::people::{Person, QUIET_MS, VENEZUELAN_IN_COLOMBIA, interview, settle};
+use support::process::{Rumbo as Bot, WAIT};
 
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temp dir");
     let db = dir.path().join("sessions.db");
     (dir, db)
-}
-
-/// Venezuelan in Colombia, there by the cutoff, regular status, nothing else: the answers by
-/// position on the built-in rules, then "see my result".
-const VENEZUELAN_IN_COLOMBIA: [usize; 8] = [0, 0, 3, 0, 0, 1, 1, 1];
-
-fn interview(p: &Person<'_>) {
-    p.text("/start");
-    for n in VENEZUELAN_IN_COLOMBIA {
-        p.press_nth(n);
-    }
-    // The review screen: "see my result" is its last answer button.
-    let review = p
-        .sent()
-        .into_iter()
-        .rev()
-        .find(|m| !m.buttons().is_empty())
-        .unwrap();
-    let count = review
-        .buttons()
-        .into_iter()
-        .flatten()
-        .filter(|b| {
-            b.callback_data
-                .as_ref()
-                .is_some_and(|d| !d.ends_with(":b") && !d.ends_with(":r"))
-        })
-        .count();
-    p.press_nth(count - 1);
 }
 
 fn rows(db: &Path) -> i64 {
@@ -563,6 +335,67 @@ fn sessions_survive_a_kill_expire_and_are_deleted_on_request() {
     p.text("/delete");
     assert_eq!(rows(&db), 0);
     assert!(p.transcript().contains("Your answers are deleted"));
+    drop(bot);
+}
+
+/// Killed after storing a decision and before sending all its replies: the person saw the
+/// answer ticked but no next question. Pressing the same button again (which normally does
+/// nothing) then shows the current screen, once the cut-short replies are old enough to be
+/// sure no process is still sending them.
+#[test]
+fn a_reply_cut_short_by_a_kill_is_shown_when_the_person_presses_again() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let mut bot = Bot::start(&api, &db, &[], &[]);
+    let p = Person::new(&api, 4101, Some("en"));
+    p.text("/start");
+    p.press_nth(0);
+    // The next question's message hangs on the way; the bot dies meanwhile.
+    api.fail_next("sendMessage", 1, Fault::Stall(Duration::from_secs(60)));
+    let last = p
+        .sent()
+        .into_iter()
+        .rev()
+        .find(|m| !m.buttons().is_empty())
+        .unwrap();
+    let data = last.button_data("18 or older").expect("the age question");
+    api.push_callback(p.chat, p.user(), last.message_id, &data);
+    // Sent so far: the welcome, questions 1 and 2; the fourth is the one held.
+    api.wait_until_blocking(|s| s.count_requests("sendMessage") >= 4, WAIT)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    bot.kill9();
+    let before = p.sent().len();
+    let bot = Bot::start(&api, &db, &[], &[]);
+    // Soon after, a second press is taken for an impatient double tap: nothing new.
+    p.press_data(last.message_id, &data);
+    assert_eq!(p.sent().len(), before, "{}", p.transcript());
+    // Later (the stored decision is older than the bot ever takes to reply), the same press
+    // brings the current screen back: the nationality question, once.
+    sql(
+        &db,
+        "UPDATE sessions SET state = json_set(state, '$.pending', 0)",
+    );
+    p.press_data(last.message_id, &data);
+    let shown: Vec<Sent> = p.sent().into_iter().skip(before).collect();
+    assert_eq!(
+        shown.len(),
+        1,
+        "{}\n{}\n{:?}",
+        p.transcript(),
+        bot.log(),
+        api.requests()
+            .iter()
+            .map(|r| (r.method.clone(), r.status))
+            .collect::<Vec<_>>()
+    );
+    assert!(shown[0].text.contains("Question 3"), "{}", p.transcript());
+    // And the interview goes on from there, the age answered once.
+    p.press_nth(3);
+    assert!(
+        p.sent().last().unwrap().text.contains("Question 4"),
+        "{}",
+        p.transcript()
+    );
     drop(bot);
 }
 

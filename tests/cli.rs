@@ -862,6 +862,33 @@ fn run_with_malformed_admins_says_so_and_does_not_start() {
     }
 }
 
+/// A webhook secret Telegram would refuse stops the start with one line that does not echo
+/// it (exit 2), instead of failing inside the webhook setup.
+#[test]
+fn run_with_a_malformed_webhook_secret_says_so_and_does_not_start() {
+    for bad in ["", "has space", "ünïcode", &"x".repeat(257), "s3cret!"] {
+        let out = rumbo()
+            .args([
+                "run",
+                "--webhook-url",
+                "https://bot.example/hook",
+                "--listen",
+                "127.0.0.1:9",
+            ])
+            .env("TELOXIDE_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
+            .env("TELOXIDE_API_URL", "http://127.0.0.1:9")
+            .env("RUMBO_WEBHOOK_SECRET", bad)
+            .output()
+            .expect("rumbo runs");
+        assert_status(&out, 2);
+        let err = stderr(&out);
+        assert_eq!(
+            err,
+            "error: RUMBO_WEBHOOK_SECRET must be 1 to 256 characters among A-Z, a-z, 0-9, _ and -\n"
+        );
+    }
+}
+
 /// Rules with errors: the diagnostics are printed and the bot does not start (exit 1).
 #[test]
 fn run_with_broken_rules_prints_the_diagnostics_and_does_not_start() {

@@ -1,5 +1,7 @@
 //! Helpers shared by the tests that run the real `rumbo` binary.
 
+#![allow(dead_code)] // each test file uses a part
+
 use std::time::Duration;
 
 use assert_cmd::Command;
@@ -37,7 +39,6 @@ pub fn assert_text(what: &str, expected: &str, actual: &str) {
 /// `RUMBO_TEST_POSTGRES` (a URL such as `postgres://postgres@127.0.0.1:5432/postgres`), as
 /// the URL to reach it. `None` when that is not set, unless `RUMBO_REQUIRE_POSTGRES` is (CI),
 /// which then fails the test.
-#[allow(dead_code)] // not every test file reaches PostgreSQL
 pub async fn postgres_database(name: &str) -> Option<String> {
     let Ok(admin) = std::env::var("RUMBO_TEST_POSTGRES") else {
         assert!(

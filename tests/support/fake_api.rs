@@ -142,6 +142,9 @@ pub enum Fault {
     /// The request takes effect but the connection is closed before the answer, as when the
     /// answer is lost on the way back. A retried edit then gets "message is not modified".
     DropAfterHandling,
+    /// The request is held this long, then served: a slow network, or a window in which
+    /// to kill the bot half-way through its replies.
+    Stall(Duration),
 }
 
 /// What decided to inject a fault.
@@ -705,6 +708,13 @@ impl FakeApi {
     /// Updates not yet confirmed by the bot.
     pub fn pending_updates(&self) -> usize {
         self.with_state(FakeState::pending_updates)
+    }
+
+    /// Takes every queued update out of the queue (as if a poller had fetched and confirmed
+    /// it), for a test that delivers them itself, e.g. to webhook replicas.
+    pub fn take_updates(&self) -> Vec<Value> {
+        self.shared
+            .update(|s| s.updates.drain(..).map(|(_, update)| update).collect())
     }
 
     /// The conversation in `chat_id`, both sides, deleted messages included, as text.
@@ -1911,6 +1921,10 @@ async fn handle(
             Some(Err(ApiFailure::new(status, reason)))
         }
         (Err(failure), _) => Some(Err(failure)),
+        (Ok(p), Some(Fault::Stall(pause))) => {
+            tokio::time::sleep(pause).await;
+            Some(dispatch(&shared, &method, &p).await)
+        }
         (Ok(p), Some(Fault::DropAfterHandling)) => {
             let _ = dispatch(&shared, &method, &p).await;
             None

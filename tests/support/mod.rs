@@ -5,3 +5,5 @@
 //! product: the bot itself never links against it.
 
 pub mod fake_api;
+pub mod people;
+pub mod process;
