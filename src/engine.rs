@@ -9,9 +9,12 @@
 //! derived: the first question, top to bottom, whose `ask_if` is not false and that has no
 //! answer yet. Answers to questions that are no longer asked (after a change) are dropped.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
+use crate::rules::compiled::Conditions;
 use crate::rules::condition::At;
 use crate::rules::{ChoiceIdx, Known, OutcomeIdx, QuestionIdx, Rules, Tri, Window};
 
@@ -37,7 +40,7 @@ pub struct Session {
     /// The states before each step, newest last: `Back` restores the last one, so it undoes
     /// exactly one step, whatever the step was (an answer, a change, a confirmation).
     #[serde(default)]
-    pub history: Vec<Snapshot>,
+    pub history: History,
 }
 
 /// What `Back` restores.
@@ -50,6 +53,148 @@ pub struct Snapshot {
 
 /// How many steps `Back` can undo; older ones are forgotten so a session stays small.
 pub const MAX_HISTORY: usize = 64;
+
+/// The states before each step, oldest first: what `Back` restores.
+///
+/// Stored (serialized, compared, printed) exactly as the list of snapshots it is, oldest
+/// first. In memory it is a chain of shared links, newest first, so that a step, which makes a
+/// new session from the last one, extends the history without copying it: cloning a session
+/// shares its history, and adding a snapshot adds one link. The chain can hold links older than
+/// the `len` newest it stands for (forgotten ones are dropped in bulk, so that forgetting one
+/// is not a copy of the rest each step).
+#[derive(Clone, Default)]
+pub struct History {
+    newest: Option<Arc<Link>>,
+    /// How many snapshots, newest first along the chain, the history holds.
+    len: usize,
+}
+
+struct Link {
+    snapshot: Snapshot,
+    older: Option<Arc<Link>>,
+    /// Links in the chain from this one to the oldest, this one included.
+    depth: usize,
+}
+
+impl History {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The snapshots, newest first.
+    fn newest_first(&self) -> impl Iterator<Item = &Snapshot> {
+        std::iter::successors(self.newest.as_deref(), |link| link.older.as_deref())
+            .take(self.len)
+            .map(|link| &link.snapshot)
+    }
+
+    /// Adds `snapshot` as the newest; when `MAX_HISTORY` are held, the oldest is forgotten.
+    fn push(&mut self, snapshot: Snapshot) {
+        if self.len != MAX_HISTORY {
+            self.len += 1;
+        }
+        let depth = self.newest.as_ref().map_or(0, |l| l.depth) + 1;
+        self.newest = Some(Arc::new(Link {
+            snapshot,
+            older: self.newest.take(),
+            depth,
+        }));
+        if depth > self.len + MAX_HISTORY {
+            // Forgotten links are dropped once there are as many as are held.
+            let kept: Vec<Snapshot> = self.newest_first().cloned().collect();
+            *self = History::from_oldest_first(kept.into_iter().rev());
+        }
+    }
+
+    /// Removes and returns the newest snapshot.
+    fn pop(&mut self) -> Option<Snapshot> {
+        if self.len == 0 {
+            return None;
+        }
+        let link = self.newest.take()?;
+        self.len -= 1;
+        match Arc::try_unwrap(link) {
+            Ok(link) => {
+                self.newest = link.older.filter(|_| self.len > 0);
+                Some(link.snapshot)
+            }
+            Err(shared) => {
+                self.newest = shared.older.clone().filter(|_| self.len > 0);
+                Some(shared.snapshot.clone())
+            }
+        }
+    }
+
+    fn from_oldest_first(snapshots: impl IntoIterator<Item = Snapshot>) -> History {
+        let mut history = History::default();
+        for snapshot in snapshots {
+            history.len += 1;
+            history.newest = Some(Arc::new(Link {
+                snapshot,
+                older: history.newest.take(),
+                depth: history.len,
+            }));
+        }
+        history
+    }
+
+    /// The snapshots, oldest first.
+    pub fn to_vec(&self) -> Vec<Snapshot> {
+        let mut all: Vec<Snapshot> = self.newest_first().cloned().collect();
+        all.reverse();
+        all
+    }
+}
+
+impl Drop for History {
+    fn drop(&mut self) {
+        // Unlinks iteratively: a long chain dropped recursively could overflow the stack.
+        let mut next = self.newest.take();
+        while let Some(link) = next {
+            next = match Arc::try_unwrap(link) {
+                Ok(mut link) => link.older.take(),
+                Err(_) => None,
+            };
+        }
+    }
+}
+
+impl PartialEq for History {
+    fn eq(&self, other: &History) -> bool {
+        self.len == other.len && self.newest_first().eq(other.newest_first())
+    }
+}
+
+impl Eq for History {}
+
+impl std::fmt::Debug for History {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.to_vec()).finish()
+    }
+}
+
+impl From<Vec<Snapshot>> for History {
+    fn from(snapshots: Vec<Snapshot>) -> History {
+        History::from_oldest_first(snapshots)
+    }
+}
+
+impl Serialize for History {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let newest_first: Vec<&Snapshot> = self.newest_first().collect();
+        serializer.collect_seq(newest_first.into_iter().rev())
+    }
+}
+
+impl<'de> Deserialize<'de> for History {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<History, D::Error> {
+        Vec::<Snapshot>::deserialize(deserializer).map(History::from)
+    }
+}
 
 /// What a person can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -190,7 +335,7 @@ impl Session {
             answers: Vec::new(),
             editing: None,
             confirmed: false,
-            history: Vec::new(),
+            history: History::default(),
         }
     }
 
@@ -211,7 +356,7 @@ impl Session {
             && question_fits(self.editing)
             && self
                 .history
-                .iter()
+                .newest_first()
                 .all(|s| answers_fit(&s.answers) && question_fits(s.editing))
     }
 
@@ -299,9 +444,6 @@ pub fn step(rules: &Rules, session: &Session, input: Input, today: Date) -> (Ses
         input,
         Input::Answer { .. } | Input::Edit(_) | Input::Confirm
     ) {
-        if next.history.len() == MAX_HISTORY {
-            next.history.remove(0);
-        }
         next.history.push(session.snapshot());
     }
     let reply = match known {
@@ -403,8 +545,8 @@ pub fn in_asking_order(answers: &[(QuestionIdx, ChoiceIdx)]) -> Vec<(QuestionIdx
 }
 
 /// What each question's answer is known to be, given `answers`.
-fn knowledge(rules: &Rules, answers: &[(QuestionIdx, ChoiceIdx)]) -> Vec<Option<ChoiceIdx>> {
-    let mut by_question = vec![None; rules.questions.len()];
+fn knowledge(rules: &Rules, answers: &[(QuestionIdx, ChoiceIdx)]) -> Scratch<Option<ChoiceIdx>> {
+    let mut by_question = Scratch::new(rules.questions.len(), None);
     for &(q, c) in answers {
         if let Some(slot) = by_question.get_mut(usize::from(q)) {
             *slot = Some(c);
@@ -413,8 +555,43 @@ fn knowledge(rules: &Rules, answers: &[(QuestionIdx, ChoiceIdx)]) -> Vec<Option<
     by_question
 }
 
-fn known_of(known: &[Known]) -> impl Fn(QuestionIdx) -> Known + '_ {
-    move |q| known[usize::from(q)]
+/// A per-question buffer for one call, on the stack for files of up to `SCRATCH` questions
+/// (no allocation on the hot path), on the heap beyond.
+enum Scratch<T> {
+    Stack([T; SCRATCH], usize),
+    Heap(Vec<T>),
+}
+
+const SCRATCH: usize = 64;
+
+impl<T: Copy> Scratch<T> {
+    fn new(len: usize, fill: T) -> Scratch<T> {
+        if len <= SCRATCH {
+            Scratch::Stack([fill; SCRATCH], len)
+        } else {
+            Scratch::Heap(vec![fill; len])
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Scratch<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            Scratch::Stack(items, len) => &items[..*len],
+            Scratch::Heap(items) => items,
+        }
+    }
+}
+
+impl<T> std::ops::DerefMut for Scratch<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        match self {
+            Scratch::Stack(items, len) => &mut items[..*len],
+            Scratch::Heap(items) => items,
+        }
+    }
 }
 
 /// An answer to place during a walk: it must be for the question the walk would ask.
@@ -452,7 +629,7 @@ fn walk(
     // Past the next question the walk only decides which later answers to keep, so it ends
     // after the last answered question.
     let last_given = given.iter().rposition(Option::is_some);
-    let mut known = vec![Known::Open; rules.questions.len()];
+    let mut known = Scratch::new(rules.questions.len(), Known::Open);
     let mut next = None;
     let mut pending = pending;
     let mut placed = None;
@@ -460,12 +637,14 @@ fn walk(
     // as "depends on nothing", never as true), so stops are checked before the first
     // question and after each answer, not at every question.
     let mut answer_since_check = true;
+    let asked_if = rules.compiled.at(At::all_opened(today));
+    let now = rules.compiled.at(At::now(today));
     for (i, question) in rules.questions.iter().enumerate() {
         if next.is_some() && last_given.is_none_or(|last| i > last) {
             break;
         }
         if next.is_none() && answer_since_check {
-            if stop_fires(rules, &known, today) {
+            if stop_fires(rules, now, &known) {
                 next = Some(Progress::Stopped);
                 break;
             }
@@ -473,11 +652,7 @@ fn walk(
         }
         // A question guarded by an `opens:` day not yet come is asked anyway: its answer
         // tells whether the programme is upcoming for this person.
-        let asked = question
-            .ask_if
-            .eval_at(At::all_opened(today), &known_of(&known))
-            .unwrap_or(Tri::Unknown)
-            != Tri::False;
+        let asked = asked_if.ask_if(i, &known) != Some(Tri::False);
         if !asked {
             known[i] = Known::Skipped;
             continue;
@@ -509,7 +684,7 @@ fn walk(
         return None;
     }
     let next = next.unwrap_or_else(|| {
-        if answer_since_check && stop_fires(rules, &known, today) {
+        if answer_since_check && stop_fires(rules, now, &known) {
             Progress::Stopped
         } else {
             Progress::Complete
@@ -524,11 +699,11 @@ fn walk(
     Some((kept, next))
 }
 
-fn stop_fires(rules: &Rules, known: &[Known], today: Date) -> bool {
+fn stop_fires(rules: &Rules, now: Conditions, known: &[Known]) -> bool {
     rules
-        .outcomes
-        .iter()
-        .any(|o| o.stop && o.when.eval(today, &known_of(known)) == Some(Tri::True))
+        .compiled
+        .stops()
+        .any(|o| now.when(o, known) == Some(Tri::True))
 }
 
 /// The result for complete (or stopped) answers.
@@ -539,39 +714,36 @@ pub fn verdict(
     stopped: bool,
 ) -> Verdict {
     let given = knowledge(rules, answers);
-    let known: Vec<Known> = rules
-        .questions
-        .iter()
-        .zip(&given)
-        .map(|(q, g)| match g {
-            Some(c) => Known::Answered {
-                choice: *c,
-                unknown: q.choices[usize::from(*c)].unknown,
-            },
-            // Not asked: conditions were checked never to depend on it.
-            None => Known::Skipped,
-        })
-        .collect();
+    // Not asked: conditions were checked never to depend on it.
+    let mut known = Scratch::new(rules.questions.len(), Known::Skipped);
+    for ((slot, q), g) in known.iter_mut().zip(&rules.questions).zip(given.iter()) {
+        if let Some(c) = *g {
+            *slot = Known::Answered {
+                choice: c,
+                unknown: q.choices[usize::from(c)].unknown,
+            };
+        }
+    }
     let mut matches = Vec::new();
+    let compiled = &rules.compiled;
+    let now = compiled.at(At::now(as_of));
     for (o, outcome) in rules.outcomes.iter().enumerate() {
         if outcome.is_fallback || (stopped && !outcome.stop) {
             continue;
         }
-        let known = known_of(&known);
-        let truth = outcome.when.eval(as_of, &known).unwrap_or(Tri::Unknown);
+        let truth = now.when(o, &known).unwrap_or(Tri::Unknown);
         // False today, but a branch of it opens later for these answers: upcoming.
         let opens_on = match truth {
-            Tri::False if !stopped => outcome.when.opening(as_of, &known),
+            Tri::False if !stopped => compiled.opening(o, as_of, &known),
             _ => None,
         };
         if (truth == Tri::False && opens_on.is_none()) || (stopped && truth != Tri::True) {
             continue;
         }
-        let because = outcome
-            .when
-            .reads()
-            .into_iter()
-            .filter_map(|q| given[usize::from(q)].map(|c| (q, c)))
+        let because = compiled
+            .reads(o)
+            .iter()
+            .filter_map(|&q| given[usize::from(q)].map(|c| (q, c)))
             .collect();
         let status = match opens_on {
             Some(_) if !outcome.window.closed(as_of) => Status::Upcoming,
@@ -878,6 +1050,103 @@ mod tests {
         let session: Session = serde_json_like(old);
         assert_eq!(session.format, 0);
         assert_eq!(session.editing, None);
+    }
+
+    /// The session as it was stored before its history became a shared chain: the same
+    /// fields, the history a plain list.
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct StoredSession {
+        #[serde(default)]
+        format: u32,
+        rules_version: String,
+        #[serde(default)]
+        answers: Vec<(QuestionIdx, ChoiceIdx)>,
+        #[serde(default)]
+        editing: Option<QuestionIdx>,
+        #[serde(default)]
+        confirmed: bool,
+        #[serde(default)]
+        history: Vec<Snapshot>,
+    }
+
+    #[test]
+    fn stored_sessions_read_and_write_as_before() {
+        let set = example();
+        let rules = &set.rules;
+        let today = day("2023-11-01");
+        // Saved by the code before the shared history: it loads, and is written back the same.
+        let saved = r#"{"format":1,"rules_version":"abc","answers":[[0,0],[1,2]],"editing":null,"confirmed":false,"history":[{"answers":[],"editing":null,"confirmed":false},{"answers":[[0,0]],"editing":null,"confirmed":false}]}"#;
+        let session: Session = serde_json::from_str(saved).unwrap();
+        assert_eq!(session.history.len(), 2);
+        assert_eq!(session.history.to_vec()[1].answers, vec![(0, 0)]);
+        assert_eq!(serde_json::to_string(&session).unwrap(), saved);
+        // Every session along an interview, with changes and backs, more steps than `Back`
+        // keeps: written as the plain list would be, and read back equal.
+        let (mut session, _) = walk(rules, &VENEZUELAN_IN_COLOMBIA, today);
+        let nationality = rules.question_index("nationality").unwrap();
+        for round in 0..3 * MAX_HISTORY {
+            let input = match round % 4 {
+                0 => Input::Edit(nationality),
+                1 => Input::Answer {
+                    question: nationality,
+                    choice: (round % 3) as ChoiceIdx,
+                },
+                2 => Input::Back,
+                _ => Input::Show,
+            };
+            session = super::step(rules, &session, input, today).0;
+            let json = serde_json::to_string(&session).unwrap();
+            let plain = StoredSession {
+                format: session.format,
+                rules_version: session.rules_version.clone(),
+                answers: session.answers.clone(),
+                editing: session.editing,
+                confirmed: session.confirmed,
+                history: session.history.to_vec(),
+            };
+            assert_eq!(json, serde_json::to_string(&plain).unwrap());
+            assert_eq!(serde_json::from_str::<StoredSession>(&json).unwrap(), plain);
+            let read: Session = serde_json::from_str(&json).unwrap();
+            assert_eq!(read, session);
+            assert_eq!(format!("{read:?}"), format!("{session:?}"));
+            assert!(session.history.len() <= MAX_HISTORY);
+        }
+        assert!(session.history.len() > MAX_HISTORY / 2);
+    }
+
+    #[test]
+    fn back_undoes_up_to_the_last_max_history_steps() {
+        let set = example();
+        let rules = &set.rules;
+        let today = day("2023-11-01");
+        let (mut session, _) = walk(rules, &VENEZUELAN_IN_COLOMBIA, today);
+        let nationality = rules.question_index("nationality").unwrap();
+        let mut states = vec![session.clone()];
+        // Long enough for forgotten snapshots to be dropped from the chain twice.
+        for round in 0..3 * MAX_HISTORY + 10 {
+            let input = if round % 2 == 0 {
+                Input::Edit(nationality)
+            } else {
+                Input::Answer {
+                    question: nationality,
+                    choice: (round % 3) as ChoiceIdx,
+                }
+            };
+            session = super::step(rules, &session, input, today).0;
+            states.push(session.clone());
+        }
+        // Back walks the states in reverse, `MAX_HISTORY` of them, then says nothing is left.
+        for expected in states.iter().rev().skip(1).take(MAX_HISTORY) {
+            let (back, step) = super::step(rules, &session, Input::Back, today);
+            assert_eq!(step.notice, None);
+            assert_eq!(
+                (&back.answers, back.editing, back.confirmed),
+                (&expected.answers, expected.editing, expected.confirmed)
+            );
+            session = back;
+        }
+        let (_, step) = super::step(rules, &session, Input::Back, today);
+        assert_eq!(step.notice, Some(Notice::NothingToUndo));
     }
 
     /// Sessions are stored as JSON by the bot; the core has no JSON dependency, so this test

@@ -4,6 +4,7 @@
 //! `analysis` (every path walked). See `docs/rules.md` for the language itself.
 
 pub mod analysis;
+pub mod compiled;
 pub mod condition;
 pub mod model;
 pub mod raw;

@@ -7,6 +7,8 @@
 use crate::date::{Date, Day};
 use crate::yaml::Span;
 
+use super::compiled::Compiled;
+
 /// Index of a question in `Rules::questions` (also its place in the asking order).
 pub type QuestionIdx = u16;
 /// Index of a choice within its question.
@@ -35,6 +37,9 @@ pub struct Rules {
     pub report: Report,
     /// Where the file's main parts are, for diagnostics about the file as a whole.
     pub spans: RulesSpans,
+    /// The conditions of `questions` and `outcomes` compiled for the engine (made with them,
+    /// at load, by `resolve`).
+    pub(crate) compiled: Compiled,
 }
 
 /// The rules' `report:` block, resolved.

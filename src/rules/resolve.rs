@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, suggest};
 use crate::i18n::ArgValue;
 use crate::yaml::{self, Document, NodeId, NodeKind, NodeRef, ScalarStyle, Span, Spanned};
 
+use super::compiled::Compiled;
 use super::condition::{Names, RESERVED};
 use super::model::{
     Choice, Condition, Link, MAX_DIMENSIONS, Outcome, Question, QuestionIdx, Report, Rules,
@@ -374,6 +375,7 @@ impl Resolver<'_> {
             .default_locale
             .map_or_else(|| "es".to_string(), |l| l.value);
 
+        let compiled = Compiled::new(&questions, &outcomes);
         Some(Rules {
             id: raw.id.value,
             version: String::new(),
@@ -392,6 +394,7 @@ impl Resolver<'_> {
                 questions: raw.questions.span,
                 outcomes: raw.outcomes.span,
             },
+            compiled,
         })
     }
 
