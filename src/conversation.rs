@@ -66,6 +66,9 @@ pub struct ChatState {
     /// between, and the person may never have seen the reply. Kept by the adapter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<i64>,
+    /// Which process stored that decision (a random number per process start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_by: Option<u64>,
 }
 
 impl ChatState {
@@ -82,6 +85,7 @@ impl ChatState {
             finished: false,
             recent: Vec::new(),
             pending: None,
+            pending_by: None,
         }
     }
 }

@@ -70,6 +70,12 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         // sums them in one pass instead of sorting a year of rows (docs/stats.md).
         "CREATE INDEX counters_by_metric ON counters (metric, key, day, locale, rules_version, value);",
     ),
+    (
+        4,
+        // Since when a decision's replies have been unsent (`ChatState::pending`), so the
+        // sweeper finds replies cut short by a crash without reading every state.
+        "ALTER TABLE sessions ADD COLUMN pending_since INTEGER;",
+    ),
 ];
 
 /// The PostgreSQL schema: the same tables and keys as SQLite's, with 64-bit integers.
@@ -102,6 +108,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         3,
         "CREATE INDEX counters_by_metric ON counters (metric, key, day, locale, rules_version, value);",
     ),
+    (4, "ALTER TABLE sessions ADD COLUMN pending_since BIGINT;"),
 ];
 
 /// Serialises schema changes of replicas starting at once (a PostgreSQL advisory lock key).
@@ -344,21 +351,23 @@ impl Store {
         let affected = with_pool!(self, |pool| {
             if expected == 0 {
                 sqlx::query(
-                    "INSERT INTO sessions (chat_id, state, rules_version, finished, version, updated_at)
-                     VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT (chat_id) DO NOTHING",
+                    "INSERT INTO sessions (chat_id, state, rules_version, finished, version, updated_at,
+                     pending_since) VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT (chat_id) DO NOTHING",
                 )
                 .bind(chat)
                 .bind(&text)
                 .bind(&rules_version)
                 .bind(finished)
                 .bind(now)
+                .bind(state.pending)
                 .execute(pool)
                 .await?
                 .rows_affected()
             } else {
                 sqlx::query(
                     "UPDATE sessions SET state = $1, rules_version = $2, finished = $3,
-                     version = version + 1, updated_at = $4 WHERE chat_id = $5 AND version = $6",
+                     version = version + 1, updated_at = $4, pending_since = $7
+                     WHERE chat_id = $5 AND version = $6",
                 )
                 .bind(&text)
                 .bind(&rules_version)
@@ -366,12 +375,28 @@ impl Store {
                 .bind(now)
                 .bind(chat)
                 .bind(expected)
+                .bind(state.pending)
                 .execute(pool)
                 .await?
                 .rows_affected()
             }
         });
         Ok(affected == 1)
+    }
+
+    /// Chats whose last decision was stored before `before` and whose replies were never all
+    /// sent (the process died in between): at most `limit`, oldest first.
+    pub async fn stalled(&self, before: i64, limit: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT chat_id FROM sessions WHERE pending_since < $1
+                 ORDER BY pending_since LIMIT $2",
+            )
+            .bind(before)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     /// The language a chat chose, read without touching the row (not even to expire it):
@@ -762,6 +787,14 @@ mod tests {
         assert!(store.save(7, &state(2), 1, 30).await.unwrap());
         assert!(!store.save(7, &state(3), 1, 30).await.unwrap());
         assert_eq!(store.load(7, 40).await.unwrap().state, Some(state(2)));
+        // Replies cut short: found by when they were claimed, and no longer once completed.
+        let mut cut = state(3);
+        cut.pending = Some(25);
+        assert!(store.save(7, &cut, 2, 30).await.unwrap());
+        assert_eq!(store.stalled(26, 10).await.unwrap(), vec![7]);
+        assert!(store.stalled(25, 10).await.unwrap().is_empty());
+        assert!(store.save(7, &state(2), 3, 30).await.unwrap());
+        assert!(store.stalled(100, 10).await.unwrap().is_empty());
         // Reopening keeps it (the schema is not applied twice).
         store.close().await;
         let store = Store::open(url, Duration::from_secs(100)).await.unwrap();

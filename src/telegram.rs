@@ -421,7 +421,7 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
         let _ = stop_tx.send(true);
     });
     spawn_reloads(app.clone(), settings.watch.clone());
-    spawn_sweeper(app.clone());
+    spawn_sweeper(bot.clone(), app.clone());
     let flusher = app.clone();
     tokio::spawn(async move {
         loop {
@@ -638,8 +638,33 @@ fn spawn_reloads(app: Arc<App>, watch: Vec<PathBuf>) {
     });
 }
 
-/// Deletes expired and finished sessions, and forgets quiet chats' flood allowances.
-fn spawn_sweeper(app: Arc<App>) {
+/// Chats whose replies a dead process cut short get their current screen again, without
+/// waiting for the person to press something.
+async fn resume_stalled(bot: &Tg, app: &App) {
+    // On SQLite every pending decision is a candidate (`stalled` tells them apart).
+    let before = match app.store.backend() {
+        "sqlite" => i64::MAX,
+        _ => unix_now() - STALLED_AFTER,
+    };
+    match app.store.stalled(before, 100).await {
+        Ok(chats) => {
+            if !chats.is_empty() {
+                info!(
+                    chats = chats.len(),
+                    "sending the screens of replies cut short"
+                );
+            }
+            for chat in chats {
+                process(bot, app, ChatId(chat), None, Event::Resume, None, None).await;
+            }
+        }
+        Err(e) => warn!(error = %e, "looking for replies cut short failed"),
+    }
+}
+
+/// Deletes expired and finished sessions, resends replies cut short, and forgets quiet
+/// chats' flood allowances.
+fn spawn_sweeper(bot: Tg, app: Arc<App>) {
     tokio::spawn(async move {
         loop {
             match app.store.sweep(unix_now(), app.grace).await {
@@ -658,6 +683,7 @@ fn spawn_sweeper(app: Arc<App>) {
                     warn!(error = %e, "forgetting old counters failed");
                 }
             }
+            resume_stalled(&bot, &app).await;
             app.limiter
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -729,7 +755,16 @@ async fn on_message(
         Some(text) => Event::from_text(text),
         None => Event::Unsupported,
     };
-    process(&bot, &app, chat, update.id.0, event, client_lang, None).await;
+    process(
+        &bot,
+        &app,
+        chat,
+        Some(update.id.0),
+        event,
+        client_lang,
+        None,
+    )
+    .await;
     Ok(())
 }
 
@@ -767,7 +802,16 @@ async fn on_callback(
         data: query.data.clone().unwrap_or_default(),
         message: shown,
     };
-    process(&bot, &app, chat, update.id.0, event, client_lang, Some(id)).await;
+    process(
+        &bot,
+        &app,
+        chat,
+        Some(update.id.0),
+        event,
+        client_lang,
+        Some(id),
+    )
+    .await;
     Ok(())
 }
 
@@ -817,8 +861,34 @@ async fn send_stats(bot: &Tg, app: &App, chat: ChatId, client_lang: Option<&str>
 }
 
 /// How long after a decision was stored its replies count as cut short if they are still not
-/// all sent: longer than sending ever takes while the process lives (pacing, retries).
-const STALLED_AFTER: i64 = 20;
+/// all sent, whoever stored it: longer than sending takes while a process lives (pacing,
+/// retries after 5xx and 429s).
+const STALLED_AFTER: i64 = 120;
+
+/// This process, as recorded in the decisions it stores (`ChatState::pending_by`).
+static INSTANCE: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+});
+
+/// Whether the replies of the decision stored in `state` were cut short: it is still pending
+/// and either another process stored it on SQLite (one process per file: that one is gone,
+/// so it is resumed at once, at the first sweep after a restart), or it is older than
+/// [`STALLED_AFTER`] (on PostgreSQL another replica may still be sending it until then).
+fn stalled(app: &App, state: &ChatState, now: i64) -> bool {
+    let Some(since) = state.pending else {
+        return false;
+    };
+    let gone = app.store.backend() == "sqlite" && state.pending_by != Some(*INSTANCE);
+    gone || now - since >= STALLED_AFTER
+}
 
 /// How many delivery ids a chat's state keeps: Telegram redelivers only its newest updates.
 const RECENT_DELIVERIES: usize = 8;
@@ -857,7 +927,7 @@ async fn process(
     bot: &Tg,
     app: &App,
     chat: ChatId,
-    delivery: u32,
+    delivery: Option<u32>,
     event: Event,
     client_lang: Option<String>,
     press: Option<CallbackQueryId>,
@@ -886,12 +956,19 @@ async fn process(
         // replica) and only the press is acknowledged.
         let (redelivered, same_press, stalled) = match &loaded.state {
             Some(s) => (
-                s.recent.contains(&delivery),
+                delivery.is_some_and(|d| s.recent.contains(&d)),
                 matches!(&event, Event::Press { data, .. } if s.last_press.as_deref() == Some(data)),
-                s.pending.is_some_and(|t| now - t >= STALLED_AFTER),
+                stalled(app, s, now),
             ),
             None => (false, false, false),
         };
+        // The sweeper's own resume (no update): only if the replies are still cut short.
+        if matches!(event, Event::Resume) {
+            if !stalled {
+                return;
+            }
+            info!("replies in a chat were cut short: sending its screen again");
+        }
         let event = if stalled && (redelivered || same_press) {
             info!("the last reply in a chat was cut short: showing its screen again");
             Event::Resume
@@ -917,12 +994,15 @@ async fn process(
             .as_ref()
             .map(|s| s.recent.clone())
             .unwrap_or_default();
-        remember(&mut recent, delivery);
+        if let Some(delivery) = delivery {
+            remember(&mut recent, delivery);
+        }
         let mut outcome = conversation::handle(loaded.state, event, &ctx);
         if let Some(state) = outcome.state.as_mut() {
             state.recent = recent;
             // Until the replies are sent (see the end of this function).
             state.pending = Some(now);
+            state.pending_by = Some(*INSTANCE);
         }
         let claimed = match &outcome.state {
             Some(s) => app.store.save(chat.0, s, loaded.version, now).await,
@@ -1004,6 +1084,7 @@ async fn process(
     // of this chat was stored meanwhile, its state wins.
     if let Some(s) = state.as_mut() {
         s.pending = None;
+        s.pending_by = None;
         if let Err(e) = app.store.save(chat.0, s, version, now).await {
             warn!(error = %e, "storing a session failed");
         }
