@@ -623,6 +623,7 @@ fn every_path_of_the_shipped_rules_agrees_with_the_research_note() {
     let mut failures: Vec<String> = results.into_iter().flat_map(|r| r.2).collect();
     failures.sort();
     failures.truncate(40);
+    eprintln!("{checked} answer paths compared on {} dates", dates.len());
     assert!(checked > 100_000, "only {checked} paths walked");
     assert!(
         failures.is_empty(),
