@@ -63,6 +63,10 @@ enum Command {
         /// rows no scenario exercises (exit 1 if any)
         #[arg(long)]
         coverage: bool,
+        /// With --coverage: write a case for each row no scenario falls in, one file per
+        /// date (DATE.yaml) in this folder; the engine's own results, to be checked
+        #[arg(long, value_name = "DIR", requires = "coverage")]
+        write_cases: Option<PathBuf>,
     },
     /// Walk the interview in a terminal, with the text the bot sends
     Chat {
@@ -229,7 +233,8 @@ fn main() -> ExitCode {
             source,
             verbose,
             coverage,
-        } => run_test(&source, paths, verbose, coverage),
+            write_cases,
+        } => run_test(&source, paths, verbose, coverage, write_cases.as_deref()),
         Command::Chat {
             source,
             lang,
@@ -674,7 +679,13 @@ fn scenario_files(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool, coverage: bool) -> ExitCode {
+fn run_test(
+    source: &RulesArgs,
+    paths: Vec<PathBuf>,
+    verbose: bool,
+    coverage: bool,
+    write_cases: Option<&Path>,
+) -> ExitCode {
     let today = Date::today_utc();
     let set = match load(source, today) {
         Ok(set) => set,
@@ -721,6 +732,12 @@ fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool, coverage: bo
                         return ExitCode::from(2);
                     }
                 }
+                if let Some(dir) = write_cases
+                    && let Err(e) = write_missing_cases(&cov, &set.rules, dir, &mut out)
+                {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
             }
             ExitCode::from(u8::from(failed > 0 || uncovered > 0))
         }
@@ -731,6 +748,44 @@ fn run_test(source: &RulesArgs, paths: Vec<PathBuf>, verbose: bool, coverage: bo
             ExitCode::from(2)
         }
     }
+}
+
+/// `rumbo test --coverage --write-cases DIR`: a scenario file per date with a case for each
+/// uncovered row. Never overwrites a file.
+fn write_missing_cases(
+    cov: &rumbo::review::coverage::Coverage,
+    rules: &rumbo::rules::Rules,
+    dir: &Path,
+    out: &mut impl Write,
+) -> Result<(), String> {
+    let by_date = cov.missing_cases(rules).map_err(|e| e.to_string())?;
+    let files: Vec<(PathBuf, String)> = by_date
+        .iter()
+        .map(|(date, cases)| {
+            (
+                dir.join(format!("{date}.yaml")),
+                rumbo::review::coverage::scenario_file(*date, cases),
+            )
+        })
+        .collect();
+    if let Some((path, _)) = files.iter().find(|(p, _)| p.exists()) {
+        return Err(format!(
+            "{} exists; move it away or write to another folder (nothing was written)",
+            path.display()
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for (path, text) in &files {
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let cases: usize = by_date.values().map(Vec::len).sum();
+    writeln!(
+        out,
+        "Wrote {cases} case(s) in {} file(s) to {}: check each against the sources, then run again.",
+        files.len(),
+        dir.display()
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// Runs every case of every file, printing failures and the closing `N passed, M failed`;

@@ -468,3 +468,113 @@ Coverage on 9 scenario dates:
         stdout(&partial).contains("reachable choices never chosen (1): mexico_region=other_south")
     );
 }
+
+/// Coverage gates on rows too: scenarios that choose every choice but miss one `paths --by
+/// outcome` row fail, and `--write-cases` writes a case for it (never over an existing file).
+#[test]
+fn coverage_gates_on_rows_and_writes_the_missing_cases() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The example's 2023 scenarios, with the "arrived by the cutoff, unsure of the status" case
+    // moved to an unsure arrival (another row), and a case for the last choice never chosen.
+    let text = std::fs::read_to_string("rules/example/tests/example-2023.yaml").unwrap();
+    let old = r#"answers: { age: adult, location: colombia, nationality: venezuela, arrived_by_cutoff: "yes", host_status: unsure }"#;
+    assert!(text.contains(old));
+    let text = text.replace(old, &old.replace(r#""yes""#, "unsure"))
+        + r#"
+  - name: Mexico south of the 19th parallel, outside Chiapas and Tabasco
+    answers: { age: adult, location: mexico, mexico_region: other_south, nationality: other }
+    expect:
+      open: [no_pathway_found]
+"#;
+    let scenarios = tmp.path().join("gap.yaml");
+    std::fs::write(&scenarios, text).unwrap();
+    let rows = tmp.path().join("rows");
+    let run = |extra: &[&Path]| {
+        rumbo()
+            .args([
+                "test",
+                "--coverage",
+                "--rules",
+                "rules/example/example.yaml",
+            ])
+            .arg(&scenarios)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let write = |dir: &Path| {
+        rumbo()
+            .args([
+                "test",
+                "--coverage",
+                "--rules",
+                "rules/example/example.yaml",
+            ])
+            .arg(&scenarios)
+            .arg("--write-cases")
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
+    let gap = r#"
+14 passed, 0 failed
+Coverage on 1 scenario dates:
+  questions never asked: none
+  reachable choices never chosen: none
+  outcomes never shown: none
+  reachable (outcome, status) pairs never seen: none
+  `paths --by outcome` rows (on the scenario dates) no case falls in: 1 of 12
+    smo_colombia: age=adult location=colombia nationality=cuba|haiti|venezuela arrived_by_cutoff=yes host_status=unsure → maybe (on 1 dates from 2023-11-01)
+"#;
+    let output = run(&[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_text("a row uncovered", gap, &stdout(&output));
+
+    let output = write(&rows);
+    assert_eq!(output.status.code(), Some(1));
+    assert_text(
+        "the missing case written",
+        &format!(
+            "{}Wrote 1 case(s) in 1 file(s) to ROWS: check each against the sources, then run again.\n",
+            gap.trim_start()
+        ),
+        &stdout(&output).replace(&rows.display().to_string(), "ROWS"),
+    );
+    assert_text(
+        "the written scenario file",
+        r#"
+# Written by `rumbo test --coverage --write-cases`: for each `rumbo paths --by outcome` row
+# that no other scenario case fell in, one answer path of the row as of 2023-11-01, and the
+# result the engine gave for it. Such a case pins what the rules do; it does not show that
+# they are right. Check its rows against the sources (for the shipped rules,
+# tests/criteria.rs compares every answer path, on every date, with the research note).
+as_of: 2023-11-01
+cases:
+  - name: "row: smo_colombia maybe where age=adult location=colombia nationality=cuba|haiti|venezuela arrived_by_cutoff=yes host_status=unsure"
+    answers: { age: adult, location: colombia, nationality: cuba, arrived_by_cutoff: "yes", host_status: unsure }
+    expect:
+      maybe: [smo_colombia]
+"#,
+        &std::fs::read_to_string(rows.join("2023-11-01.yaml")).unwrap(),
+    );
+
+    // With the written case, nothing is uncovered.
+    let output = run(&[&rows]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout(&output).contains("no case falls in: 0 of 12\n"),
+        "{}",
+        stdout(&output)
+    );
+
+    // Writing again over the same folder is refused, and nothing is written.
+    let output = write(&rows);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "error: {} exists; move it away or write to another folder (nothing was written)\n",
+            rows.join("2023-11-01.yaml").display()
+        )
+    );
+}

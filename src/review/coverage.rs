@@ -3,6 +3,11 @@
 //! Counted against what can happen: a choice, an (outcome, status) pair or a `paths --by
 //! outcome` row counts only if the engine can reach it on one of the scenario files' dates
 //! (a programme that had closed on every date tested cannot be open in any scenario).
+//!
+//! `rumbo test --coverage --write-cases DIR` also writes, for the rows no case falls in, one
+//! scenario file per date with a case for each (`write_cases`): the engine's own result on a
+//! path of the row. Such a case pins what the rules do; it cannot show that they are right,
+//! so its header says so.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
@@ -39,8 +44,8 @@ impl Coverage {
     }
 
     /// Writes what is reachable on the scenarios' dates and not exercised; returns how many
-    /// questions, choices, outcomes and (outcome, status) pairs are uncovered (rows are
-    /// listed but not counted: covering every row on every date is a goal, not a gate).
+    /// questions, choices, outcomes, (outcome, status) pairs and `paths --by outcome` rows are
+    /// uncovered.
     pub fn report(
         &self,
         rules: &Rules,
@@ -127,6 +132,7 @@ impl Coverage {
             }
         }
         let rows_uncovered: Vec<_> = rows.iter().filter(|(_, (_, hit))| !hit).collect();
+        uncovered += rows_uncovered.len();
         writeln!(
             out,
             "  `paths --by outcome` rows (on the scenario dates) no case falls in: {} of {}",
@@ -143,6 +149,208 @@ impl Coverage {
         }
         Ok(Ok(uncovered))
     }
+}
+
+/// One generated case: the answers of a path (in asking order) and its result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedCase {
+    /// The rows it covers, as `outcome status where question=choices …`.
+    pub rows: Vec<String>,
+    pub answers: Vec<(String, String)>,
+    pub result: Outcomes,
+}
+
+impl Coverage {
+    /// For every `paths --by outcome` row no case falls in (on any of the scenario dates),
+    /// a path of the row on the first date that has uncovered rows to cover, chosen so that few
+    /// paths cover them all (greedily, most rows first). By date, dates in order.
+    pub fn missing_cases(
+        &self,
+        rules: &Rules,
+    ) -> Result<BTreeMap<Date, Vec<GeneratedCase>>, OverBudget> {
+        let keep = outcome_columns(rules);
+        // Pass 1: which rows some case falls in, on any date.
+        let mut covered: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut all: BTreeSet<(String, String)> = BTreeSet::new();
+        for (&date, cases) in &self.paths {
+            let raw = super::walk(rules, date, DEFAULT_BUDGET)?;
+            for (id, table) in by_outcome(&raw, &keep) {
+                let kept = kept_columns(&table);
+                for row in &table.rows {
+                    let key = (id.clone(), row_text(&table, row));
+                    if cases.iter().any(|p| holds_kept(&kept, row, p)) {
+                        covered.insert(key.clone());
+                    }
+                    all.insert(key);
+                }
+            }
+        }
+        let mut missing: BTreeSet<(String, String)> = all.difference(&covered).cloned().collect();
+        // Pass 2: date by date, the paths that cover the most missing rows.
+        let mut out = BTreeMap::new();
+        for &date in self.paths.keys() {
+            if missing.is_empty() {
+                break;
+            }
+            let raw = super::walk(rules, date, DEFAULT_BUDGET)?;
+            let tables: BTreeMap<String, (Vec<bool>, Table<Outcomes>)> = by_outcome(&raw, &keep)
+                .into_iter()
+                .map(|(id, t)| (id, (kept_columns(&t), t)))
+                .collect();
+            // Per raw path: the missing rows it falls in.
+            let mut candidates: Vec<(usize, Vec<(String, String)>)> = Vec::new();
+            for (i, path_row) in raw.rows.iter().enumerate() {
+                let path: Vec<(QuestionIdx, ChoiceIdx)> = path_row
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c != super::NOT_ASKED)
+                    .map(|(q, c)| (q as QuestionIdx, c.trailing_zeros() as ChoiceIdx))
+                    .collect();
+                let mut keys = Vec::new();
+                for shown in &path_row.result {
+                    let Some((kept, table)) = tables.get(&shown.outcome) else {
+                        continue;
+                    };
+                    if let Some(row) = table.rows.iter().find(|r| holds_kept(kept, r, &path)) {
+                        let key = (shown.outcome.clone(), row_text(table, row));
+                        if missing.contains(&key) {
+                            keys.push(key);
+                        }
+                    }
+                }
+                if !keys.is_empty() {
+                    candidates.push((i, keys));
+                }
+            }
+            let mut picked = Vec::new();
+            loop {
+                let best = candidates
+                    .iter()
+                    .map(|(i, keys)| (keys.iter().filter(|k| missing.contains(*k)).count(), *i))
+                    // Most rows first; among equals, the earliest path.
+                    .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+                let Some((_, i)) = best.filter(|(n, _)| *n > 0) else {
+                    break;
+                };
+                let keys = &candidates.iter().find(|(j, _)| *j == i).unwrap().1;
+                let mut rows = Vec::new();
+                for k in keys {
+                    if missing.remove(k) {
+                        let (answers, status) = k.1.rsplit_once(" → ").unwrap_or(("", &k.1));
+                        rows.push(format!("{} {status} where {answers}", k.0));
+                    }
+                }
+                candidates.retain(|(j, _)| *j != i);
+                picked.push((i, rows));
+            }
+            picked.sort_by_key(|(i, _)| *i);
+            let cases: Vec<GeneratedCase> = picked
+                .into_iter()
+                .map(|(i, rows)| {
+                    let row = &raw.rows[i];
+                    // In column order, which is the asking order.
+                    let answers = raw
+                        .columns
+                        .iter()
+                        .zip(&row.cells)
+                        .filter(|(_, c)| **c != super::NOT_ASKED)
+                        .map(|(col, c)| {
+                            (
+                                col.id.clone(),
+                                col.choices[c.trailing_zeros() as usize].clone(),
+                            )
+                        })
+                        .collect();
+                    GeneratedCase {
+                        rows,
+                        answers,
+                        result: row.result.clone(),
+                    }
+                })
+                .collect();
+            if !cases.is_empty() {
+                out.insert(date, cases);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A scenario file of generated cases (`rumbo test --coverage --write-cases`), with a header
+/// that says how it was made.
+pub fn scenario_file(as_of: Date, cases: &[GeneratedCase]) -> String {
+    let mut text = format!(
+        "# Written by `rumbo test --coverage --write-cases`: for each `rumbo paths --by outcome` row\n\
+         # that no other scenario case fell in, one answer path of the row as of {as_of}, and the\n\
+         # result the engine gave for it. Such a case pins what the rules do; it does not show that\n\
+         # they are right. Check its rows against the sources (for the shipped rules,\n\
+         # tests/criteria.rs compares every answer path, on every date, with the research note).\n\
+         as_of: {as_of}\ncases:\n"
+    );
+    for (n, case) in cases.iter().enumerate() {
+        if n > 0 {
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "  - name: {}\n",
+            yaml_scalar(&format!("row: {}", case.rows.join("; row: ")))
+        ));
+        let answers: Vec<String> = case
+            .answers
+            .iter()
+            .map(|(q, c)| format!("{q}: {}", yaml_scalar(c)))
+            .collect();
+        text.push_str(&format!("    answers: {{ {} }}\n", answers.join(", ")));
+        text.push_str("    expect:\n");
+        for status in Status::ALL {
+            let ids: Vec<&str> = case
+                .result
+                .iter()
+                .filter(|s| s.status == status)
+                .map(|s| s.outcome.as_str())
+                .collect();
+            if !ids.is_empty() {
+                text.push_str(&format!("      {}: [{}]\n", status.name(), ids.join(", ")));
+            }
+        }
+    }
+    text
+}
+
+/// An id as a YAML scalar: quoted when YAML could read it as something other than a string.
+fn yaml_scalar(id: &str) -> String {
+    let plain = id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !["y", "n", "yes", "no", "true", "false", "on", "off", "null"].contains(&id);
+    if plain {
+        id.to_string()
+    } else {
+        format!("\"{}\"", id.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// Which columns a per-outcome table constrains (some row asks them).
+fn kept_columns(table: &Table<Outcomes>) -> Vec<bool> {
+    (0..table.columns.len())
+        .map(|i| table.rows.iter().any(|r| r.cells[i] != super::NOT_ASKED))
+        .collect()
+}
+
+/// `holds_projected` with the kept columns computed once.
+fn holds_kept(
+    kept: &[bool],
+    row: &super::Row<Outcomes>,
+    path: &[(QuestionIdx, ChoiceIdx)],
+) -> bool {
+    let projected: Vec<(QuestionIdx, ChoiceIdx)> = path
+        .iter()
+        .copied()
+        .filter(|&(q, _)| kept[usize::from(q)])
+        .collect();
+    row_holds(row, &projected)
 }
 
 /// Whether an answer path falls in a per-outcome row (which constrains only its kept
