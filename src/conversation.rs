@@ -69,6 +69,10 @@ pub struct ChatState {
     /// Which process stored that decision (a random number per process start).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_by: Option<u64>,
+    /// The language of the last screen (`es`, `en`), to send it again in the same language
+    /// when no update says which the person's app uses. Kept by the adapter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_in: Option<String>,
 }
 
 impl ChatState {
@@ -86,6 +90,7 @@ impl ChatState {
             recent: Vec::new(),
             pending: None,
             pending_by: None,
+            shown_in: None,
         }
     }
 }

@@ -981,9 +981,11 @@ async fn process(
             event.clone()
         };
         let set = app.set_for(loaded.state.as_ref());
+        // No update to say the app's language (the sweeper's resume): the last screen's.
+        let shown_in = loaded.state.as_ref().and_then(|s| s.shown_in.clone());
         let ctx = Context {
             set: &set,
-            client_lang: client_lang.as_deref(),
+            client_lang: client_lang.as_deref().or(shown_in.as_deref()),
             today: app.today(),
             expired: loaded.expired,
             unreadable: loaded.unreadable,
@@ -1003,6 +1005,7 @@ async fn process(
             // Until the replies are sent (see the end of this function).
             state.pending = Some(now);
             state.pending_by = Some(*INSTANCE);
+            state.shown_in = Some(outcome.lang.clone());
         }
         let claimed = match &outcome.state {
             Some(s) => app.store.save(chat.0, s, loaded.version, now).await,
