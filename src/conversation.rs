@@ -69,10 +69,28 @@ pub struct ChatState {
     /// Which process stored that decision (a random number per process start).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_by: Option<u64>,
+    /// What the person did that led to the last decision: the button's data or the command
+    /// (never free text). The same again before its replies reached the person (someone tired
+    /// of waiting for a slow reply) is not applied twice. Kept by the adapter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_event: Option<String>,
+    /// How many messages the pending decision sends, and how many of them were sent: a
+    /// decision cut short half-way is resumed from where it stopped. Kept by the adapter.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sends: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sent: u32,
+    /// When (Unix time) every reply to the last decision had been sent. Kept by the adapter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replied_at: Option<i64>,
     /// The language of the last screen (`es`, `en`), to send it again in the same language
     /// when no update says which the person's app uses. Kept by the adapter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shown_in: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl ChatState {
@@ -90,6 +108,10 @@ impl ChatState {
             recent: Vec::new(),
             pending: None,
             pending_by: None,
+            last_event: None,
+            sends: 0,
+            sent: 0,
+            replied_at: None,
             shown_in: None,
         }
     }

@@ -200,11 +200,36 @@ struct App {
     /// summary cannot write even by mistake.
     stats: Option<crate::stats::Source>,
     sweep_every: Duration,
+    /// One turn at a time per chat in this process: teloxide already hands a chat's updates
+    /// over one by one, and the sweeper's resume takes its turn too (see `turn`).
+    turns: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 type PendingKey = (String, String, String, &'static str, String);
 
 impl App {
+    /// Waits for `chat`'s turn in this process. Without it the sweeper could resume a chat
+    /// while an update of it is handled: both would be correct (compare-and-swap), but the
+    /// message the resume sent could be left with live buttons beside the next screen.
+    async fn turn(&self, chat: i64) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = self
+            .turns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(chat)
+            .or_default()
+            .clone();
+        lock.lock_owned().await
+    }
+
+    /// Forgets the turns no one holds or waits for.
+    fn prune_turns(&self) {
+        self.turns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, lock| Arc::strong_count(lock) > 1);
+    }
+
     /// Whether an update of `chat` may be handled now (see `Limiter`).
     fn pace(&self, chat: ChatId) -> Pace {
         self.limiter
@@ -403,6 +428,7 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
         admins: settings.admins.clone(),
         stats,
         sweep_every: settings.sweep_every.max(Duration::from_secs(1)),
+        turns: Mutex::new(HashMap::new()),
     });
     set_commands(&bot, &first).await;
 
@@ -648,12 +674,8 @@ async fn resume_stalled(bot: &Tg, app: &App) {
     };
     match app.store.stalled(before, 100).await {
         Ok(chats) => {
-            if !chats.is_empty() {
-                info!(
-                    chats = chats.len(),
-                    "sending the screens of replies cut short"
-                );
-            }
+            // Candidates only: `process` tells replies cut short from replies still being
+            // sent, and logs each one it sends again.
             for chat in chats {
                 process(bot, app, ChatId(chat), None, Event::Resume, None, None).await;
             }
@@ -689,6 +711,7 @@ fn spawn_sweeper(bot: Tg, app: Arc<App>) {
                 .unwrap_or_else(|e| e.into_inner())
                 .prune(Instant::now());
             app.drop_unused_versions().await;
+            app.prune_turns();
             tokio::time::sleep(app.sweep_every).await;
         }
     });
@@ -759,7 +782,10 @@ async fn on_message(
         &bot,
         &app,
         chat,
-        Some(update.id.0),
+        Some(Delivery {
+            id: update.id.0,
+            sent_at: Some(msg.date.timestamp()),
+        }),
         event,
         client_lang,
         None,
@@ -806,7 +832,10 @@ async fn on_callback(
         &bot,
         &app,
         chat,
-        Some(update.id.0),
+        Some(Delivery {
+            id: update.id.0,
+            sent_at: None,
+        }),
         event,
         client_lang,
         Some(id),
@@ -890,6 +919,16 @@ fn stalled(app: &App, state: &ChatState, now: i64) -> bool {
     gone || now - since >= STALLED_AFTER
 }
 
+/// What identifies an event as "the same again" while its replies are being sent: a button's
+/// data or a command with its argument; free text is never kept.
+fn event_key(event: &Event) -> Option<String> {
+    match event {
+        Event::Press { data, .. } => Some(format!("press {data}")),
+        Event::Command { command, payload } => Some(format!("{command:?} {payload}")),
+        Event::Text(_) | Event::Unsupported | Event::Resume => None,
+    }
+}
+
 /// How many delivery ids a chat's state keeps: Telegram redelivers only its newest updates.
 const RECENT_DELIVERIES: usize = 8;
 
@@ -922,16 +961,26 @@ async fn say(bot: &Tg, app: &App, chat: ChatId, lang: Option<&str>, id: &str) {
     }
 }
 
+/// An update as Telegram delivered it.
+#[derive(Clone, Copy)]
+struct Delivery {
+    /// The update's id: the same id again is the same update delivered twice.
+    id: u32,
+    /// When the person sent the message (Unix time, whole seconds); presses carry none.
+    sent_at: Option<i64>,
+}
+
 /// One event of one chat: load, decide, act, store.
 async fn process(
     bot: &Tg,
     app: &App,
     chat: ChatId,
-    delivery: Option<u32>,
+    delivery: Option<Delivery>,
     event: Event,
     client_lang: Option<String>,
     press: Option<CallbackQueryId>,
 ) {
+    let _turn = app.turn(chat.0).await;
     let now = unix_now();
     // Decide, then claim the decision with a compare-and-swap write before acting on it: when
     // two replicas get updates of one chat at once, the one that loses the race decides again
@@ -954,13 +1003,28 @@ async fn process(
         // decision were never all sent (the process sending them died), show the current
         // screen again; otherwise a second delivery was applied already (here or on another
         // replica) and only the press is acknowledged.
-        let (redelivered, same_press, stalled) = match &loaded.state {
-            Some(s) => (
-                delivery.is_some_and(|d| s.recent.contains(&d)),
-                matches!(&event, Event::Press { data, .. } if s.last_press.as_deref() == Some(data)),
-                stalled(app, s, now),
-            ),
-            None => (false, false, false),
+        let key = event_key(&event);
+        let (redelivered, same_press, stalled, early) = match &loaded.state {
+            Some(s) => {
+                let stalled = stalled(app, s, now);
+                // The same press or command as the last decision's, before its replies
+                // reached the person: still being sent, or this one was written before they
+                // were all sent (Telegram dates messages in whole seconds).
+                let early = key.is_some()
+                    && s.last_event == key
+                    && (s.pending.is_some() && !stalled
+                        || delivery
+                            .and_then(|d| d.sent_at)
+                            .zip(s.replied_at)
+                            .is_some_and(|(at, done)| at <= done));
+                (
+                    delivery.is_some_and(|d| s.recent.contains(&d.id)),
+                    matches!(&event, Event::Press { data, .. } if s.last_press.as_deref() == Some(data)),
+                    stalled,
+                    early,
+                )
+            }
+            None => (false, false, false, false),
         };
         // The sweeper's own resume (no update): only if the replies are still cut short.
         if matches!(event, Event::Resume) {
@@ -969,10 +1033,13 @@ async fn process(
             }
             info!("replies in a chat were cut short: sending its screen again");
         }
-        let event = if stalled && (redelivered || same_press) {
+        let event = if stalled && (redelivered || same_press || early) {
             info!("the last reply in a chat was cut short: showing its screen again");
             Event::Resume
-        } else if redelivered {
+        } else if redelivered || early {
+            // Applied before; or the same press or command again before the replies to it
+            // reached the person (a slow Bot API, someone tired of waiting): they are on
+            // their way or there already, and applying it again would show a screen twice.
             if let Some(id) = &press {
                 answer(bot, id, None).await;
             }
@@ -997,14 +1064,41 @@ async fn process(
             .map(|s| s.recent.clone())
             .unwrap_or_default();
         if let Some(delivery) = delivery {
-            remember(&mut recent, delivery);
+            remember(&mut recent, delivery.id);
         }
+        // A resume answers the same event again, and sends only what the decision cut short
+        // had not sent: its last messages are always the screen a resume shows.
+        let resumed = matches!(event, Event::Resume);
+        let (key, missing) = match (&event, &loaded.state) {
+            // (No count: stored by an older version, which did not keep one; send it all.)
+            (Event::Resume, Some(s)) if s.sends > 0 => {
+                (s.last_event.clone(), s.sends.checked_sub(s.sent))
+            }
+            (Event::Resume, Some(s)) => (s.last_event.clone(), None),
+            _ => (key, None),
+        };
         let mut outcome = conversation::handle(loaded.state, event, &ctx);
+        if resumed && let Some(missing) = missing {
+            let sends = outcome.effects.iter().filter(|e| is_send(e)).count();
+            let mut skip = sends.saturating_sub(missing as usize);
+            outcome.effects.retain(|e| {
+                let keep = skip == 0 || !is_send(e);
+                if !keep {
+                    skip -= 1;
+                }
+                keep
+            });
+        }
+        let sends = outcome.effects.iter().filter(|e| is_send(e)).count();
         if let Some(state) = outcome.state.as_mut() {
+            state.sends = u32::try_from(sends).unwrap_or(u32::MAX);
+            state.sent = 0;
             state.recent = recent;
             // Until the replies are sent (see the end of this function).
             state.pending = Some(now);
             state.pending_by = Some(*INSTANCE);
+            state.last_event = key;
+            state.replied_at = None;
             state.shown_in = Some(outcome.lang.clone());
         }
         let claimed = match &outcome.state {
@@ -1031,7 +1125,11 @@ async fn process(
     // delays or breaks the conversation (`count` only logs a failure).
     let counted = || app.count(&set.rules.version, &outcome.lang, &outcome.counts);
     let mut state = outcome.state;
+    let mut version = version;
     let mut answered = false;
+    // Progress is recorded after each message but the last (whose record is the completion
+    // below), until another update of this chat is stored: then that one's state wins.
+    let mut recording = true;
     for effect in outcome.effects {
         match effect {
             Effect::AnswerPress(text) => {
@@ -1065,8 +1163,21 @@ async fn process(
                     .reply_markup(keyboard(&screen));
                 match retry(|| request.clone()).await {
                     Ok(sent) => {
-                        if current && let Some(s) = state.as_mut() {
-                            s.current_message = Some(sent.id.0);
+                        if let Some(s) = state.as_mut() {
+                            if current {
+                                s.current_message = Some(sent.id.0);
+                            }
+                            s.sent += 1;
+                            if recording && s.sent < s.sends {
+                                match app.store.save(chat.0, s, version, now).await {
+                                    Ok(true) => version += 1,
+                                    Ok(false) => recording = false,
+                                    Err(e) => {
+                                        warn!(error = %e, "storing a session failed");
+                                        recording = false;
+                                    }
+                                }
+                            }
                         }
                     }
                     Err(e) if gone(&e) => {
@@ -1088,11 +1199,18 @@ async fn process(
     if let Some(s) = state.as_mut() {
         s.pending = None;
         s.pending_by = None;
+        s.sends = 0;
+        s.sent = 0;
+        s.replied_at = Some(unix_now());
         if let Err(e) = app.store.save(chat.0, s, version, now).await {
             warn!(error = %e, "storing a session failed");
         }
     }
     counted().await;
+}
+
+fn is_send(effect: &Effect) -> bool {
+    matches!(effect, Effect::Send { .. })
 }
 
 /// How many times an update is decided again after losing a race with another replica.

@@ -386,6 +386,49 @@ fn a_reply_cut_short_by_a_kill_is_sent_by_the_next_process() {
     drop(bot);
 }
 
+/// Someone tired of waiting for a slow reply sends the same command or presses the same button
+/// again before the reply arrives: it comes once. The same command sent after the reply
+/// arrived is applied as usual.
+#[test]
+fn the_same_command_or_press_again_before_its_reply_arrived_is_applied_once() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let bot = Bot::start(&api, &db, &[], &[]);
+    let p = Person::new(&api, 4102, Some("en"));
+    let count = |what: &str| p.sent().iter().filter(|m| m.text.starts_with(what)).count();
+    let wait_for = |messages: usize| {
+        api.wait_until_blocking(|s| s.chat_messages(p.chat).len() >= messages, WAIT)
+            .unwrap_or_else(|e| panic!("{e:?}\n{}", bot.log()));
+        settle(&api);
+    };
+    // The welcome hangs on the way for 3 s; meanwhile /start again.
+    api.fail_next("sendMessage", 1, Fault::Stall(Duration::from_secs(3)));
+    api.push_command(p.chat, p.user(), "/start", p.lang);
+    api.wait_until_blocking(|s| s.count_requests("sendMessage") >= 1, WAIT)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    api.push_command(p.chat, p.user(), "/start", p.lang);
+    wait_for(2);
+    assert_eq!(count("Question 1"), 1, "{}", p.transcript());
+    assert_eq!(p.sent().len(), 2, "{}", p.transcript());
+    // The next question hangs; the same answer pressed again meanwhile.
+    api.fail_next("sendMessage", 1, Fault::Stall(Duration::from_secs(3)));
+    let (message, data) = p.nth_answer(0);
+    let sends = api.with_state(|s| s.count_requests("sendMessage"));
+    api.push_callback(p.chat, p.user(), message, &data);
+    api.wait_until_blocking(|s| s.count_requests("sendMessage") > sends, WAIT)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    api.push_callback(p.chat, p.user(), message, &data);
+    wait_for(3);
+    assert_eq!(count("Question 2"), 1, "{}", p.transcript());
+    assert_eq!(p.sent().len(), 3, "{}", p.transcript());
+    assert_eq!(api.callback_answers().len(), 2);
+    // Later (Telegram dates messages in whole seconds), /start starts over as usual.
+    std::thread::sleep(Duration::from_millis(1500));
+    p.text("/start");
+    assert_eq!(count("Question 1"), 2, "{}", p.transcript());
+    drop(bot);
+}
+
 #[test]
 fn a_reload_keeps_running_interviews_on_their_version() {
     let api = FakeApi::start_blocking();
