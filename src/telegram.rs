@@ -39,8 +39,9 @@ use crate::i18n::Args;
 use crate::render::{Screen, Target};
 use crate::store::{CountRow, Store};
 
-/// The bot as handlers see it. Messages go through teloxide's `Throttle` (Telegram's limits:
-/// one message a second per chat, 30 a second overall) unless pacing is off (`--no-pacing`);
+/// The bot as handlers see it. Messages go through teloxide's `Throttle` (Telegram's limits,
+/// as set in [`run`]: 30 a second overall, two a second per chat) unless pacing is off
+/// (`--no-pacing`);
 /// the other methods (edits, answers to presses, menus) are never paced, by `Throttle` either.
 #[derive(Clone)]
 struct Tg {
