@@ -120,6 +120,13 @@ enum Command {
         /// Seconds between two sweeps of expired sessions and old counters
         #[arg(long, env = "RUMBO_SWEEP_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
         sweep_seconds: u64,
+        /// Send without pacing to Telegram's limits (for benchmarks, or a Bot API server that
+        /// paces for you); 429s are still waited out
+        #[arg(long, env = "RUMBO_NO_PACING", value_parser = clap::builder::BoolishValueParser::new())]
+        no_pacing: bool,
+        /// Keep no anonymous statistics at all: nothing is counted
+        #[arg(long, env = "RUMBO_NO_COUNTERS", value_parser = clap::builder::BoolishValueParser::new())]
+        no_counters: bool,
     },
     /// Every distinct answer path with its result, merged into a table a reviewer can check
     Paths {
@@ -254,6 +261,8 @@ fn main() -> ExitCode {
             as_of,
             keep_counters_months,
             sweep_seconds,
+            no_pacing,
+            no_counters,
         } => {
             let token = match std::env::var("TELOXIDE_TOKEN") {
                 Ok(t) if rumbo::telegram::token_is_well_formed(t.trim()) => t.trim().to_string(),
@@ -331,6 +340,8 @@ fn main() -> ExitCode {
                 keep_months: keep_counters_months,
                 admins,
                 sweep_every: std::time::Duration::from_secs(sweep_seconds),
+                pacing: !no_pacing,
+                counting: !no_counters,
             };
             run_bot(source, settings, watch)
         }

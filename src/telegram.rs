@@ -39,8 +39,47 @@ use crate::i18n::Args;
 use crate::render::{Screen, Target};
 use crate::store::{CountRow, Store};
 
-/// The bot as handlers see it: sends are paced to Telegram's limits.
-type Tg = Throttle<Bot>;
+/// The bot as handlers see it. Messages go through teloxide's `Throttle` (Telegram's limits,
+/// as set in [`run`]: 30 a second overall, two a second per chat) unless pacing is off
+/// (`--no-pacing`);
+/// the other methods (edits, answers to presses, menus) are never paced, by `Throttle` either.
+#[derive(Clone)]
+struct Tg {
+    bot: Bot,
+    paced: Option<Throttle<Bot>>,
+}
+
+impl Tg {
+    /// The Bot API for the methods `Throttle` does not pace.
+    fn api(&self) -> &Bot {
+        &self.bot
+    }
+
+    /// Sends a message, paced unless pacing is off, with [`retry`].
+    async fn send(
+        &self,
+        chat: ChatId,
+        text: String,
+        markup: Option<InlineKeyboardMarkup>,
+    ) -> Result<Message, RequestError> {
+        match &self.paced {
+            Some(paced) => {
+                let mut request = paced.send_message(chat, text);
+                if let Some(markup) = markup {
+                    request = request.reply_markup(markup);
+                }
+                retry(|| request.clone()).await
+            }
+            None => {
+                let mut request = self.bot.send_message(chat, text);
+                if let Some(markup) = markup {
+                    request = request.reply_markup(markup);
+                }
+                retry(|| request.clone()).await
+            }
+        }
+    }
+}
 
 /// Loads and checks the rules and locales: the rule set, or the diagnostics as text.
 pub type Loader = Arc<dyn Fn() -> Result<RuleSet, String> + Send + Sync>;
@@ -71,6 +110,11 @@ pub struct Settings {
     pub admins: HashSet<u64>,
     /// How often expired sessions are swept and old counters forgotten.
     pub sweep_every: Duration,
+    /// Messages are paced to Telegram's limits (`false`: `--no-pacing`, for benchmarks and
+    /// a Bot API server that paces for us; 429s are still waited out).
+    pub pacing: bool,
+    /// Anonymous counters are kept (`false`: `--no-counters`, nothing is counted).
+    pub counting: bool,
 }
 
 /// Reads `RUMBO_ADMINS`: Telegram user ids separated by commas (spaces around them allowed).
@@ -203,6 +247,8 @@ struct App {
     /// One turn at a time per chat in this process: teloxide already hands a chat's updates
     /// over one by one, and the sweeper's resume takes its turn too (see `turn`).
     turns: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// `false`: nothing is counted (`--no-counters`).
+    counting: bool,
 }
 
 type PendingKey = (String, String, String, &'static str, String);
@@ -242,7 +288,7 @@ impl App {
     /// it every second. Counting never waits for the database, so it cannot slow or break a
     /// conversation.
     async fn count(&self, rules_version: &str, locale: &str, counts: &[(&'static str, String)]) {
-        if counts.is_empty() {
+        if counts.is_empty() || !self.counting {
             return;
         }
         let day = Date::today_utc().to_string();
@@ -404,11 +450,14 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     // Adaptors only after the URL is set: they keep their own copy of the bot. A result is
     // several messages, so a chat may get two a second (Telegram tolerates short bursts; a 429
     // is waited out anyway); an interview stays well under the per-minute limit.
-    let bot: Tg = bot.throttle(Limits {
-        messages_per_sec_chat: 2,
-        messages_per_min_chat: 40,
-        ..Limits::default()
+    let paced = settings.pacing.then(|| {
+        bot.clone().throttle(Limits {
+            messages_per_sec_chat: 2,
+            messages_per_min_chat: 40,
+            ..Limits::default()
+        })
     });
+    let bot = Tg { bot, paced };
     let first = Arc::new(first);
     let app = Arc::new(App {
         registry: RwLock::new(Registry {
@@ -429,6 +478,7 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
         stats,
         sweep_every: settings.sweep_every.max(Duration::from_secs(1)),
         turns: Mutex::new(HashMap::new()),
+        counting: settings.counting,
     });
     set_commands(&bot, &first).await;
 
@@ -471,7 +521,10 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
             // The webhook is set here and never deleted on the way out (teloxide's own setup
             // deletes it when the listener stops): with replicas, one stopping for a deploy
             // must not cut the others off from Telegram.
-            let request = bot.set_webhook(url.clone()).secret_token(secret.clone());
+            let request = bot
+                .api()
+                .set_webhook(url.clone())
+                .secret_token(secret.clone());
             retry(|| request.clone())
                 .await
                 .map_err(|e| anyhow::anyhow!("setting the webhook failed: {}", describe(&e)))?;
@@ -503,7 +556,7 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     Ok(())
 }
 
-type Handlers = Dispatcher<Tg, std::convert::Infallible, teloxide::dispatching::DefaultKey>;
+type Handlers = Dispatcher<Bot, std::convert::Infallible, teloxide::dispatching::DefaultKey>;
 
 /// The dispatcher: messages, button presses and channel posts to their handlers.
 fn dispatcher(bot: &Tg, app: &Arc<App>) -> Handlers {
@@ -511,8 +564,11 @@ fn dispatcher(bot: &Tg, app: &Arc<App>) -> Handlers {
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback))
         .branch(Update::filter_channel_post().endpoint(on_channel_post));
-    Dispatcher::builder(bot.clone(), handler)
-        .dependencies(dptree::deps![app.clone()])
+    // The dispatcher itself only asks getMe; handlers send through `Tg`. Its default
+    // distribution (one worker per chat, updates of a chat in order) forgets idle workers
+    // once there are more of them than were ever busy at once, so quiet chats cost nothing.
+    Dispatcher::builder(bot.api().clone(), handler)
+        .dependencies(dptree::deps![app.clone(), bot.clone()])
         // The default handler would log whole updates (names, texts, ids).
         .default_handler(|_| async {})
         .build()
@@ -734,13 +790,16 @@ async fn set_commands(bot: &Tg, set: &RuleSet) {
     };
     for lang in set.locales.languages() {
         let request = bot
+            .api()
             .set_my_commands(commands(&lang))
             .language_code(lang.clone());
         if let Err(e) = retry(|| request.clone()).await {
             warn!(error = %describe(&e), lang = %lang, "setting the command menu failed");
         }
     }
-    let request = bot.set_my_commands(commands(&set.rules.default_locale));
+    let request = bot
+        .api()
+        .set_my_commands(commands(&set.rules.default_locale));
     if let Err(e) = retry(|| request.clone()).await {
         warn!(error = %describe(&e), "setting the default command menu failed");
     }
@@ -882,8 +941,7 @@ async fn send_stats(bot: &Tg, app: &App, chat: ChatId, client_lang: Option<&str>
             }
         }
     }
-    let request = bot.send_message(chat, parts.join("\n\n"));
-    match retry(|| request.clone()).await {
+    match bot.send(chat, parts.join("\n\n"), None).await {
         Ok(_) => info!("statistics sent to an administrator"),
         Err(e) => warn!(error = %describe(&e), "sending the statistics failed"),
     }
@@ -955,8 +1013,7 @@ async fn say(bot: &Tg, app: &App, chat: ChatId, lang: Option<&str>, id: &str) {
         .locales
         .format(&lang, id, &Args::new())
         .unwrap_or_else(|_| id.to_string());
-    let request = bot.send_message(chat, text);
-    if let Err(e) = retry(|| request.clone()).await {
+    if let Err(e) = bot.send(chat, text, None).await {
         warn!(error = %describe(&e), "sending a notice failed");
     }
 }
@@ -1140,6 +1197,7 @@ async fn process(
             }
             Effect::Edit { message, text } => {
                 let request = bot
+                    .api()
                     .edit_message_text(chat, MessageId(message), text)
                     .reply_markup(InlineKeyboardMarkup::default());
                 match retry(|| request.clone()).await {
@@ -1158,10 +1216,10 @@ async fn process(
                 }
             }
             Effect::Send { screen, current } => {
-                let request = bot
-                    .send_message(chat, screen.text.clone())
-                    .reply_markup(keyboard(&screen));
-                match retry(|| request.clone()).await {
+                match bot
+                    .send(chat, screen.text.clone(), Some(keyboard(&screen)))
+                    .await
+                {
                     Ok(sent) => {
                         if let Some(s) = state.as_mut() {
                             if current {
@@ -1249,7 +1307,7 @@ async fn forget(app: &App, chat: ChatId) {
 
 /// Answers a button press; a query too old to answer (after downtime) is not an error.
 async fn answer(bot: &Tg, id: &CallbackQueryId, text: Option<String>) {
-    let mut request = bot.answer_callback_query(id.clone());
+    let mut request = bot.api().answer_callback_query(id.clone());
     if let Some(text) = text {
         request = request.text(text);
     }

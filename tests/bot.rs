@@ -144,6 +144,22 @@ fn a_whole_interview_in_spanish_and_in_english() {
 }
 
 #[test]
+fn nothing_is_counted_with_no_counters() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let bot = Bot::start(&api, &db, &[], &[("RUMBO_NO_COUNTERS", "1")]);
+    let p = Person::new(&api, 1003, Some("en"));
+    interview(&p);
+    p.text("/language");
+    p.text("/restart");
+    assert!(p.transcript().contains("Your result"), "{}", p.transcript());
+    // Counters are written once a second and on the way out: stopping writes whatever is left.
+    let (code, log) = bot.stop();
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(counters(&db), Vec::new());
+}
+
+#[test]
 fn back_change_and_bad_input_of_every_kind() {
     let api = FakeApi::start_blocking();
     let (_dir, db) = temp_db();

@@ -67,6 +67,11 @@ impl Rumbo {
         Rumbo { child, log }
     }
 
+    /// The process id (the benchmarks read its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
