@@ -402,13 +402,7 @@ fn next_press(s: &FakeState, chat: i64, n: usize) -> (i32, String) {
         .rev()
         .find(|m| !m.buttons().is_empty())
         .unwrap_or_else(|| panic!("chat {chat}: no buttons\n{}", s.transcript(chat)));
-    let answers: Vec<String> = last
-        .buttons()
-        .into_iter()
-        .flatten()
-        .filter_map(|b| b.callback_data)
-        .filter(|d| !d.ends_with(":b") && !d.ends_with(":r"))
-        .collect();
+    let answers = last.answer_data();
     let n = n.min(answers.len().saturating_sub(1));
     (last.message_id, answers[n].clone())
 }

@@ -594,13 +594,7 @@ fn a_hundred_people_at_once_all_reach_their_result() {
                 .rev()
                 .find(|m| !m.buttons().is_empty())
                 .unwrap();
-            let answers: Vec<String> = last
-                .buttons()
-                .into_iter()
-                .flatten()
-                .filter_map(|b| b.callback_data)
-                .filter(|d| !d.ends_with(":b") && !d.ends_with(":r"))
-                .collect();
+            let answers = last.answer_data();
             let pick = if n == usize::MAX {
                 answers.len() - 1
             } else {

@@ -172,13 +172,7 @@ impl Person<'_> {
             .rev()
             .find(|m| !m.buttons().is_empty())
             .unwrap_or_else(|| panic!("no buttons:\n{}", self.api.transcript(self.id)));
-        let answers: Vec<String> = last
-            .buttons()
-            .into_iter()
-            .flatten()
-            .filter_map(|b| b.callback_data)
-            .filter(|d| !d.ends_with(":b") && !d.ends_with(":r"))
-            .collect();
+        let answers = last.answer_data();
         let data = answers
             .get(n)
             .unwrap_or_else(|| panic!("no answer {n} in:\n{}", self.api.transcript(self.id)));

@@ -272,6 +272,17 @@ impl Sent {
             .and_then(|button| button.callback_data)
     }
 
+    /// The data of the answer buttons, in order: every button with callback data but Back
+    /// (`…:b`) and Start over (`…:r`).
+    pub fn answer_data(&self) -> Vec<String> {
+        self.buttons()
+            .into_iter()
+            .flatten()
+            .filter_map(|b| b.callback_data)
+            .filter(|d| !d.ends_with(":b") && !d.ends_with(":r"))
+            .collect()
+    }
+
     /// The text a person reads: tags removed and entities decoded when the parse mode is
     /// HTML, the text itself otherwise.
     pub fn visible_text(&self) -> String {

@@ -163,13 +163,7 @@ impl<'a> Person<'a> {
             .rev()
             .find(|m| !m.buttons().is_empty())
             .unwrap_or_else(|| panic!("no buttons:\n{}", self.api.dump()));
-        let answers: Vec<String> = last
-            .buttons()
-            .into_iter()
-            .flatten()
-            .filter_map(|b| b.callback_data)
-            .filter(|d| !d.ends_with(":b") && !d.ends_with(":r"))
-            .collect();
+        let answers = last.answer_data();
         let n = if n == usize::MAX {
             answers.len().saturating_sub(1)
         } else {
