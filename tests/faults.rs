@@ -398,3 +398,48 @@ fn postgresql_connections_dropped_and_database_read_only_under_load() {
     assert_eq!(code, 0, "{log}");
     assert!(!log.contains("9399"), "{log}");
 }
+
+/// The PostgreSQL server itself restarted mid-conversation (`pg_ctl restart -m fast`: every
+/// connection cut, and refused until it is back), twice. Needs the command that restarts the
+/// test server in `RUMBO_TEST_POSTGRES_RESTART` (`.ci/run` sets it for its own server, and
+/// CI requires it with `RUMBO_REQUIRE_POSTGRES`).
+#[test]
+fn postgresql_restarted_under_load() {
+    let _serial = one_at_a_time();
+    let Some(url) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(common::postgres_database("restart"))
+    else {
+        return;
+    };
+    let Ok(restart) = std::env::var("RUMBO_TEST_POSTGRES_RESTART") else {
+        assert!(
+            std::env::var_os("RUMBO_REQUIRE_POSTGRES").is_none(),
+            "RUMBO_REQUIRE_POSTGRES is set but RUMBO_TEST_POSTGRES_RESTART is not"
+        );
+        eprintln!("skipped: set RUMBO_TEST_POSTGRES_RESTART to restart the test server");
+        return;
+    };
+    let api = FakeApi::start_blocking();
+    let bot = Rumbo::spawn(&api, &url, &[], &[]);
+    bot.wait_for_log("elected", 1);
+    let figures = crowd(&api, 9500, 20, || {
+        for _ in 0..2 {
+            std::thread::sleep(Duration::from_secs(4));
+            let status = std::process::Command::new("sh")
+                .args(["-c", &restart])
+                .stdout(std::process::Stdio::null())
+                .status()
+                .expect("the restart command runs");
+            assert!(status.success(), "{restart}: {status}");
+        }
+    });
+    figures.print("PostgreSQL restarted, twice");
+    assert_nothing_lost(&figures, 20);
+    // Polling was taken up again after each restart.
+    let (code, log) = bot.stop();
+    assert_eq!(code, 0, "{log}");
+    assert!(log.matches("elected").count() >= 2, "{log}");
+}
