@@ -977,11 +977,16 @@ fn stalled(app: &App, state: &ChatState, now: i64) -> bool {
     gone || now - since >= STALLED_AFTER
 }
 
-/// What identifies an event as "the same again" while its replies are being sent: a button's
-/// data or a command with its argument; free text is never kept.
+/// What identifies an event as "the same again" before its replies arrived: a button's data
+/// or a command with its argument; free text is never kept. `/back` twice means two steps
+/// back, so it never counts as the same again.
 fn event_key(event: &Event) -> Option<String> {
     match event {
         Event::Press { data, .. } => Some(format!("press {data}")),
+        Event::Command {
+            command: Command::Back,
+            ..
+        } => None,
         Event::Command { command, payload } => Some(format!("{command:?} {payload}")),
         Event::Text(_) | Event::Unsupported | Event::Resume => None,
     }
@@ -1430,6 +1435,24 @@ mod tests {
             let err = parse_admins(bad).unwrap_err();
             assert_eq!(err, why, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_same_again_is_a_press_or_a_command_but_back() {
+        let start = Event::from_text("/start flyer-a");
+        assert_eq!(event_key(&start), Some("Start flyer-a".into()));
+        assert_ne!(
+            event_key(&start),
+            event_key(&Event::from_text("/start flyer-b"))
+        );
+        assert_eq!(event_key(&Event::from_text("/atras")), None);
+        assert_eq!(event_key(&Event::from_text("/back")), None);
+        assert_eq!(event_key(&Event::from_text("Colombia")), None);
+        let press = Event::Press {
+            data: "2:a:1:a:q:c".into(),
+            message: Some(3),
+        };
+        assert_eq!(event_key(&press), Some("press 2:a:1:a:q:c".into()));
     }
 
     #[test]
