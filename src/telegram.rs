@@ -268,6 +268,15 @@ impl App {
         lock.lock_owned().await
     }
 
+    /// Whether an update of `chat` is being handled in this process right now.
+    fn busy(&self, chat: i64) -> bool {
+        self.turns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&chat)
+            .is_some_and(|lock| lock.try_lock().is_err())
+    }
+
     /// Forgets the turns no one holds or waits for.
     fn prune_turns(&self) {
         self.turns
@@ -733,6 +742,10 @@ async fn resume_stalled(bot: &Tg, app: &App) {
             // Candidates only: `process` tells replies cut short from replies still being
             // sent, and logs each one it sends again.
             for chat in chats {
+                // Being handled here now: not cut short, and the sweeper need not wait for it.
+                if app.busy(chat) {
+                    continue;
+                }
                 process(bot, app, ChatId(chat), None, Event::Resume, None, None).await;
             }
         }
