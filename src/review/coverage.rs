@@ -73,8 +73,9 @@ impl Coverage {
                 }
             }
             for (id, table) in by_outcome(&raw, &outcome_columns(rules)) {
+                let kept = kept_columns(&table);
                 for row in &table.rows {
-                    let hit = cases.iter().any(|p| holds_projected(&table, row, p));
+                    let hit = cases.iter().any(|p| holds_kept(&kept, row, p));
                     let entry = rows
                         .entry((id.clone(), row_text(&table, row)))
                         .or_insert((Vec::new(), false));
@@ -339,30 +340,13 @@ fn kept_columns(table: &Table<Outcomes>) -> Vec<bool> {
         .collect()
 }
 
-/// `holds_projected` with the kept columns computed once.
+/// Whether an answer path falls in a per-outcome row, which constrains only its kept
+/// questions (`kept_columns`: the ones some row of its table constrains).
 fn holds_kept(
     kept: &[bool],
     row: &super::Row<Outcomes>,
     path: &[(QuestionIdx, ChoiceIdx)],
 ) -> bool {
-    let projected: Vec<(QuestionIdx, ChoiceIdx)> = path
-        .iter()
-        .copied()
-        .filter(|&(q, _)| kept[usize::from(q)])
-        .collect();
-    row_holds(row, &projected)
-}
-
-/// Whether an answer path falls in a per-outcome row (which constrains only its kept
-/// questions: the ones some row of its table constrains).
-fn holds_projected(
-    table: &Table<Outcomes>,
-    row: &super::Row<Outcomes>,
-    path: &[(QuestionIdx, ChoiceIdx)],
-) -> bool {
-    let kept: Vec<bool> = (0..table.columns.len())
-        .map(|i| table.rows.iter().any(|r| r.cells[i] != super::NOT_ASKED))
-        .collect();
     let projected: Vec<(QuestionIdx, ChoiceIdx)> = path
         .iter()
         .copied()
