@@ -63,22 +63,28 @@ impl Tg {
         markup: Option<InlineKeyboardMarkup>,
     ) -> Result<Message, RequestError> {
         match &self.paced {
-            Some(paced) => {
-                let mut request = paced.send_message(chat, text);
-                if let Some(markup) = markup {
-                    request = request.reply_markup(markup);
-                }
-                retry(|| request.clone()).await
-            }
-            None => {
-                let mut request = self.bot.send_message(chat, text);
-                if let Some(markup) = markup {
-                    request = request.reply_markup(markup);
-                }
-                retry(|| request.clone()).await
-            }
+            Some(paced) => send_through(paced, chat, text, markup).await,
+            None => send_through(&self.bot, chat, text, markup).await,
         }
     }
+}
+
+/// [`Tg::send`] through one of its two bots.
+async fn send_through<B>(
+    bot: &B,
+    chat: ChatId,
+    text: String,
+    markup: Option<InlineKeyboardMarkup>,
+) -> Result<Message, RequestError>
+where
+    B: Requester<Err = RequestError>,
+    B::SendMessage: Clone,
+{
+    let mut request = bot.send_message(chat, text);
+    if let Some(markup) = markup {
+        request = request.reply_markup(markup);
+    }
+    retry(|| request.clone()).await
 }
 
 /// Loads and checks the rules and locales: the rule set, or the diagnostics as text.
@@ -1143,7 +1149,6 @@ async fn process(
         }
         // A resume answers the same event again, and sends only what the decision cut short
         // had not sent: its last messages are always the screen a resume shows.
-        let resumed = matches!(event, Event::Resume);
         let (key, missing) = match (&event, &loaded.state) {
             // (No count: stored by an older version, which did not keep one; send it all.)
             (Event::Resume, Some(s)) if s.sends > 0 => {
@@ -1153,7 +1158,7 @@ async fn process(
             _ => (key, None),
         };
         let mut outcome = conversation::handle(loaded.state, event, &ctx);
-        if resumed && let Some(missing) = missing {
+        if let Some(missing) = missing {
             let sends = outcome.effects.iter().filter(|e| is_send(e)).count();
             let mut skip = sends.saturating_sub(missing as usize);
             outcome.effects.retain(|e| {
