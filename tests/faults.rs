@@ -241,7 +241,7 @@ fn killed_and_restarted_twice_under_load() {
     // Nothing lost; a screen twice only in the one case no bot can rule out (docs/reliability.md):
     // killed after Telegram took its last message but before it could record that, a process
     // leaves the next one no way to know the message arrived, so that one sends it again.
-    // At most one such screen per kill is allowed here; the runs measured had none.
+    // At most one such screen per kill is allowed here; it happened once in 12 runs.
     assert_eq!(figures.users, 20);
     assert_eq!(figures.lost, 0, "{figures:?}");
     assert!(figures.duplicated <= 2, "{figures:?}");
