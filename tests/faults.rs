@@ -331,29 +331,29 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
-/// Runs `sql` on PostgreSQL as the test server's administrator.
-fn admin_sql(sql: &str) {
-    let admin = std::env::var("RUMBO_TEST_POSTGRES").unwrap();
+/// Runs `work` to completion on a runtime of its own (the tests here are plain threads).
+fn block_on<T>(work: impl std::future::Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap()
-        .block_on(async {
-            let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-            sqlx::raw_sql(sql).execute(&pool).await.unwrap();
-            pool.close().await;
-        });
+        .block_on(work)
+}
+
+/// Runs `sql` on PostgreSQL as the test server's administrator.
+fn admin_sql(sql: &str) {
+    let admin = std::env::var("RUMBO_TEST_POSTGRES").unwrap();
+    block_on(async {
+        let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+        sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    });
 }
 
 #[test]
 fn postgresql_connections_dropped_and_database_read_only_under_load() {
     let _serial = one_at_a_time();
-    let Some(url) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(common::postgres_database("faults"))
-    else {
+    let Some(url) = block_on(common::postgres_database("faults")) else {
         return;
     };
     let name = url.rsplit('/').next().unwrap().to_string();
@@ -406,12 +406,7 @@ fn postgresql_connections_dropped_and_database_read_only_under_load() {
 #[test]
 fn postgresql_restarted_under_load() {
     let _serial = one_at_a_time();
-    let Some(url) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(common::postgres_database("restart"))
-    else {
+    let Some(url) = block_on(common::postgres_database("restart")) else {
         return;
     };
     let Ok(restart) = std::env::var("RUMBO_TEST_POSTGRES_RESTART") else {
