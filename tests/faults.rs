@@ -64,12 +64,6 @@ impl Figures {
     }
 }
 
-/// What the person sees: messages and edits.
-fn seen(p: &Person<'_>) -> (usize, u32) {
-    let sent = p.sent();
-    (sent.len(), sent.iter().map(|m| m.edits).sum())
-}
-
 /// The newest message with buttons: what the person would press next. (A screen is done when
 /// a newer one shows: when buttons are taken off the newest, an older message that kept
 /// its buttons becomes the newest with buttons, but it is not the next screen.)
@@ -110,7 +104,7 @@ fn send(p: &Person<'_>, push: &dyn Fn(), last: bool, figures: &Mutex<Figures>) -
     };
     for _ in 0..3 {
         figures.lock().unwrap().updates += 1;
-        let before = seen(p);
+        let before = p.seen();
         push();
         let deadline = Instant::now() + PATIENCE;
         while Instant::now() < deadline {
@@ -120,7 +114,7 @@ fn send(p: &Person<'_>, push: &dyn Fn(), last: bool, figures: &Mutex<Figures>) -
             std::thread::sleep(Duration::from_millis(50));
         }
         let mut f = figures.lock().unwrap();
-        if seen(p) == before {
+        if p.seen() == before {
             f.unanswered += 1;
         } else {
             f.apologies += 1;

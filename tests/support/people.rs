@@ -76,7 +76,7 @@ impl<'a> Person<'a> {
     }
 
     /// What the person sees changing: messages and edits.
-    fn seen(&self) -> (usize, u32) {
+    pub fn seen(&self) -> (usize, u32) {
         let sent = self.sent();
         (sent.len(), sent.iter().map(|m| m.edits).sum())
     }
