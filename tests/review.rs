@@ -489,7 +489,7 @@ fn coverage_gates_on_rows_and_writes_the_missing_cases() {
     let scenarios = tmp.path().join("gap.yaml");
     std::fs::write(&scenarios, text).unwrap();
     let rows = tmp.path().join("rows");
-    let run = |extra: &[&Path]| {
+    let run = |extra: &[&std::ffi::OsStr]| {
         rumbo()
             .args([
                 "test",
@@ -502,20 +502,7 @@ fn coverage_gates_on_rows_and_writes_the_missing_cases() {
             .output()
             .unwrap()
     };
-    let write = |dir: &Path| {
-        rumbo()
-            .args([
-                "test",
-                "--coverage",
-                "--rules",
-                "rules/example/example.yaml",
-            ])
-            .arg(&scenarios)
-            .arg("--write-cases")
-            .arg(dir)
-            .output()
-            .unwrap()
-    };
+    let write = |dir: &Path| run(&["--write-cases".as_ref(), dir.as_os_str()]);
     let gap = r#"
 14 passed, 0 failed
 Coverage on 1 scenario dates:
@@ -559,7 +546,7 @@ cases:
     );
 
     // With the written case, nothing is uncovered.
-    let output = run(&[&rows]);
+    let output = run(&[rows.as_os_str()]);
     assert_eq!(output.status.code(), Some(0));
     assert!(
         stdout(&output).contains("no case falls in: 0 of 12\n"),
