@@ -18,6 +18,7 @@ pub mod fuzz;
 pub mod generate;
 pub mod i18n;
 pub mod matching;
+pub mod memory;
 pub mod render;
 pub mod review;
 pub mod rules;

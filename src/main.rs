@@ -541,6 +541,8 @@ fn run_bot(source: RulesArgs, mut settings: rumbo::telegram::Settings, watch: bo
             text.join("\n")
         })
     });
+    // Before the runtime's threads exist (see `rumbo::memory`).
+    rumbo::memory::limit_arenas();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -542,24 +542,37 @@ impl Store {
             ))
         });
         with_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            for row in &sorted {
-                sqlx::query(
-                    "INSERT INTO counters (day, rules_version, locale, metric, key, value)
-                     VALUES ($1, $2, $3, $4, $5, $6)
-                     ON CONFLICT (day, rules_version, locale, metric, key)
-                     DO UPDATE SET value = counters.value + excluded.value",
-                )
-                .bind(&row.day)
-                .bind(&row.rules_version)
-                .bind(&row.locale)
-                .bind(&row.metric)
-                .bind(&row.key)
-                .bind(row.n as i64)
-                .execute(&mut *tx)
-                .await?;
+            let mut conn = pool.acquire().await?;
+            let added: Result<(), sqlx::Error> = async {
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                for row in &sorted {
+                    sqlx::query(
+                        "INSERT INTO counters (day, rules_version, locale, metric, key, value)
+                         VALUES ($1, $2, $3, $4, $5, $6)
+                         ON CONFLICT (day, rules_version, locale, metric, key)
+                         DO UPDATE SET value = counters.value + excluded.value",
+                    )
+                    .bind(&row.day)
+                    .bind(&row.rules_version)
+                    .bind(&row.locale)
+                    .bind(&row.metric)
+                    .bind(&row.key)
+                    .bind(row.n as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await
             }
-            tx.commit().await?
+            .await;
+            if added.is_err() {
+                // Seen with a full disk (`tests/faults.rs`, `disk_full_under_load`): after
+                // this transaction failed, its connection kept SQLite's write lock, and every
+                // write failed with "database is locked" long after the disk had room again.
+                // A connection whose transaction failed is closed instead of going back to the
+                // pool; closing it ends whatever it still held.
+                conn.close_on_drop();
+            }
+            added?
         });
         Ok(())
     }

@@ -3,8 +3,9 @@
 //! Contract: turns Telegram updates into `conversation::Event`s, runs `conversation::handle`
 //! on the chat's stored state, carries out the effects through the Bot API (retrying 429s and
 //! server errors, treating "message is not modified" as done), and stores the new state.
-//! Updates of one chat are handled one at a time (teloxide's default distribution); chats run
-//! concurrently. Nothing a person wrote, and no id, is logged.
+//! Updates are taken in the order they arrive: each takes its chat's turn (one at a time per
+//! chat) and then one of [`IN_FLIGHT`] places, both first come first served, and is handled on
+//! a task of its own; chats run concurrently. Nothing a person wrote, and no id, is logged.
 //!
 //! One command never reaches the conversation: `/stats` (`/estadisticas`) from a user listed in
 //! `RUMBO_ADMINS` is answered here with the anonymous summary, read through a read-only
@@ -250,9 +251,11 @@ struct App {
     /// summary cannot write even by mistake.
     stats: Option<crate::stats::Source>,
     sweep_every: Duration,
-    /// One turn at a time per chat in this process: teloxide already hands a chat's updates
-    /// over one by one, and the sweeper's resume takes its turn too (see `turn`).
+    /// One turn at a time per chat in this process, taken in the order the updates arrived;
+    /// the sweeper's resume takes its turn too (see `turn`).
     turns: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// The places for updates being handled ([`IN_FLIGHT`]), given first come first served.
+    in_flight: Arc<tokio::sync::Semaphore>,
     /// `false`: nothing is counted (`--no-counters`).
     counting: bool,
 }
@@ -260,9 +263,10 @@ struct App {
 type PendingKey = (String, String, String, &'static str, String);
 
 impl App {
-    /// Waits for `chat`'s turn in this process. Without it the sweeper could resume a chat
-    /// while an update of it is handled: both would be correct (compare-and-swap), but the
-    /// message the resume sent could be left with live buttons beside the next screen.
+    /// Waits for `chat`'s turn in this process, first come first served: a chat's updates
+    /// are handled one at a time in the order they asked. The sweeper's resume waits its turn
+    /// too; without it the two could run at once: both would be correct (compare-and-swap),
+    /// but the message the resume sent could be left with live buttons beside the next screen.
     async fn turn(&self, chat: i64) -> tokio::sync::OwnedMutexGuard<()> {
         let lock = self
             .turns
@@ -281,6 +285,15 @@ impl App {
             .unwrap_or_else(|e| e.into_inner())
             .get(&chat)
             .is_some_and(|lock| lock.try_lock().is_err())
+    }
+
+    /// Waits until no update is being handled (at a stop, after the dispatcher has handed
+    /// over its last one).
+    async fn drain(&self) {
+        let all = u32::try_from(IN_FLIGHT).unwrap_or(u32::MAX);
+        if let Ok(permits) = self.in_flight.acquire_many(all).await {
+            drop(permits);
+        }
     }
 
     /// Forgets the turns no one holds or waits for.
@@ -493,6 +506,7 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
         stats,
         sweep_every: settings.sweep_every.max(Duration::from_secs(1)),
         turns: Mutex::new(HashMap::new()),
+        in_flight: Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT)),
         counting: settings.counting,
     });
     set_commands(&bot, &first).await;
@@ -526,7 +540,7 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
         None if app.store.backend() == "postgres" => poll_as_elected(&bot, &app, stop_rx).await,
         None => {
             let dispatcher = dispatcher(&bot, &app);
-            serve(dispatcher, stop_rx, None, |d| Box::pin(d.dispatch())).await;
+            serve(&app, dispatcher, stop_rx, None, |d| Box::pin(d.dispatch())).await;
         }
         Some((url, listen)) => {
             let secret = settings
@@ -553,7 +567,7 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
                 }
             });
             let dispatcher = dispatcher(&bot, &app);
-            serve(dispatcher, stop_rx, None, move |d| {
+            serve(&app, dispatcher, stop_rx, None, move |d| {
                 Box::pin(d.dispatch_with_listener(
                     listener,
                     LoggingErrorHandler::with_custom_text("the webhook listener failed"),
@@ -571,7 +585,12 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     Ok(())
 }
 
-type Handlers = Dispatcher<Bot, std::convert::Infallible, teloxide::dispatching::DefaultKey>;
+type Handlers = Dispatcher<Bot, std::convert::Infallible, ()>;
+
+/// How many updates are handled at once. More wait, in the order they arrived, for a place (a
+/// burst is answered first come first served, and memory follows this number, not the
+/// crowd); enough to keep the Bot API and the database busy.
+const IN_FLIGHT: usize = 64;
 
 /// The dispatcher: messages, button presses and channel posts to their handlers.
 fn dispatcher(bot: &Tg, app: &Arc<App>) -> Handlers {
@@ -579,10 +598,13 @@ fn dispatcher(bot: &Tg, app: &Arc<App>) -> Handlers {
         .branch(Update::filter_message().endpoint(on_message))
         .branch(Update::filter_callback_query().endpoint(on_callback))
         .branch(Update::filter_channel_post().endpoint(on_channel_post));
-    // The dispatcher itself only asks getMe; handlers send through `Tg`. Its default
-    // distribution (one worker per chat, updates of a chat in order) forgets idle workers
-    // once there are more of them than were ever busy at once, so quiet chats cost nothing.
+    // The dispatcher itself only asks getMe; handlers send through `Tg`. No distribution by
+    // chat: teloxide's (a worker per chat, each with a queue of 64 updates) keeps as many
+    // workers as were ever busy at once, and serves chats in no particular order. Instead
+    // every update goes to one queue whose handlers start in the order of arrival, and
+    // `admit` keeps a chat's updates in order and the crowd first come first served.
     Dispatcher::builder(bot.api().clone(), handler)
+        .distribution_function(|_| None::<()>)
         .dependencies(dptree::deps![app.clone(), bot.clone()])
         // The default handler would log whole updates (names, texts, ids).
         .default_handler(|_| async {})
@@ -593,6 +615,7 @@ fn dispatcher(bot: &Tg, app: &Arc<App>) -> Handlers {
 /// is lost; either way the updates in hand are finished first. Returns whether it ended
 /// because the lease was lost.
 async fn serve(
+    app: &App,
     mut dispatcher: Handlers,
     mut stop: tokio::sync::watch::Receiver<bool>,
     lease: Option<crate::store::Lease>,
@@ -635,6 +658,8 @@ async fn serve(
         (lost, lease)
     });
     dispatch(&mut dispatcher).await;
+    // The dispatcher is done once every update has a place; wait for them to be handled.
+    app.drain().await;
     guard.await.unwrap_or((false, None))
 }
 
@@ -669,7 +694,7 @@ async fn poll_as_elected(bot: &Tg, app: &Arc<App>, stop: tokio::sync::watch::Rec
         };
         said_standby = false;
         info!("elected: this replica polls Telegram");
-        let (lost, lease) = serve(dispatcher(bot, app), stop.clone(), Some(lease), |d| {
+        let (lost, lease) = serve(app, dispatcher(bot, app), stop.clone(), Some(lease), |d| {
             Box::pin(d.dispatch())
         })
         .await;
@@ -752,15 +777,22 @@ async fn resume_stalled(bot: &Tg, app: &App) {
                 if app.busy(chat) {
                     continue;
                 }
-                process(bot, app, ChatId(chat), None, Event::Resume, None, None).await;
+                let turn = app.turn(chat).await;
+                let job = Job {
+                    delivery: None,
+                    event: Event::Resume,
+                    client_lang: None,
+                    press: None,
+                };
+                process(bot, app, ChatId(chat), job, turn).await;
             }
         }
         Err(e) => warn!(error = %e, "looking for replies cut short failed"),
     }
 }
 
-/// Deletes expired and finished sessions, resends replies cut short, and forgets quiet
-/// chats' flood allowances.
+/// Deletes expired and finished sessions, resends replies cut short, forgets quiet chats'
+/// flood allowances, and gives freed memory back to the system.
 fn spawn_sweeper(bot: Tg, app: Arc<App>) {
     tokio::spawn(async move {
         loop {
@@ -787,6 +819,8 @@ fn spawn_sweeper(bot: Tg, app: Arc<App>) {
                 .prune(Instant::now());
             app.drop_unused_versions().await;
             app.prune_turns();
+            // What the chats handled since the last sweep freed goes back to the system.
+            crate::memory::give_back();
             tokio::time::sleep(app.sweep_every).await;
         }
     });
@@ -856,19 +890,16 @@ async fn on_message(
         Some(text) => Event::from_text(text),
         None => Event::Unsupported,
     };
-    process(
-        &bot,
-        &app,
-        chat,
-        Some(Delivery {
+    let job = Job {
+        delivery: Some(Delivery {
             id: update.id.0,
             sent_at: Some(msg.date.timestamp()),
         }),
         event,
         client_lang,
-        None,
-    )
-    .await;
+        press: None,
+    };
+    admit(&bot, &app, chat, job).await;
     Ok(())
 }
 
@@ -906,19 +937,16 @@ async fn on_callback(
         data: query.data.clone().unwrap_or_default(),
         message: shown,
     };
-    process(
-        &bot,
-        &app,
-        chat,
-        Some(Delivery {
+    let job = Job {
+        delivery: Some(Delivery {
             id: update.id.0,
             sent_at: None,
         }),
         event,
         client_lang,
-        Some(id),
-    )
-    .await;
+        press: Some(id),
+    };
+    admit(&bot, &app, chat, job).await;
     Ok(())
 }
 
@@ -1051,17 +1079,46 @@ struct Delivery {
     sent_at: Option<i64>,
 }
 
-/// One event of one chat: load, decide, act, store.
+/// An update to handle: what `process` needs of it.
+struct Job {
+    delivery: Option<Delivery>,
+    event: Event,
+    client_lang: Option<String>,
+    /// The press to answer, if it is one.
+    press: Option<CallbackQueryId>,
+}
+
+/// Takes the chat's turn, then a place among the updates in flight, and hands the update to a
+/// task of its own. Both are given first come first served, and the dispatcher starts its
+/// handlers in the order the updates arrived, so they reach this point in that order (nothing
+/// before it waits): a chat's updates are handled in order, and a crowd is served in the order
+/// it wrote. Returns once the update has its place.
+async fn admit(bot: &Tg, app: &Arc<App>, chat: ChatId, job: Job) {
+    let turn = app.turn(chat.0).await;
+    let Ok(place) = app.in_flight.clone().acquire_owned().await else {
+        return; // never closed
+    };
+    let (bot, app) = (bot.clone(), app.clone());
+    tokio::spawn(async move {
+        process(&bot, &app, chat, job, turn).await;
+        drop(place);
+    });
+}
+
+/// One event of one chat, in its turn: load, decide, act, store.
 async fn process(
     bot: &Tg,
     app: &App,
     chat: ChatId,
-    delivery: Option<Delivery>,
-    event: Event,
-    client_lang: Option<String>,
-    press: Option<CallbackQueryId>,
+    job: Job,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
 ) {
-    let _turn = app.turn(chat.0).await;
+    let Job {
+        delivery,
+        event,
+        client_lang,
+        press,
+    } = job;
     let now = unix_now();
     // Decide, then claim the decision with a compare-and-swap write before acting on it: when
     // two replicas get updates of one chat at once, the one that loses the race decides again

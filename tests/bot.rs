@@ -614,6 +614,44 @@ fn a_hundred_people_at_once_all_reach_their_result() {
     assert_eq!(api.callback_answers().len(), 100 * 9);
 }
 
+/// Updates of one chat that arrive together (someone typing answers quickly, or a backlog after
+/// downtime) are handled one at a time in the order they were sent, while other chats' are
+/// handled meanwhile: each chat reads exactly what a person waiting for every reply reads.
+#[test]
+fn a_chats_updates_sent_together_are_handled_in_order() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let _bot = Bot::start(&api, &db, &[], &[]);
+    // The answers by number, as someone would type them.
+    let answers: Vec<String> = VENEZUELAN_IN_COLOMBIA
+        .iter()
+        .map(|n| (n + 1).to_string())
+        .collect();
+    // Waiting for the bot after each message (`text` settles).
+    let reference = Person::new(&api, 8100, Some("en"));
+    reference.text("/start");
+    for answer in &answers {
+        reference.text(answer);
+    }
+    let expected = texts(&api, reference.chat);
+    // The notice, a question per answer, then the review: every answer was taken.
+    assert_eq!(expected.len(), answers.len() + 2, "{expected:#?}");
+    // Ten people, each sending everything at once, queued as fast as the test can.
+    let people: Vec<Person<'_>> = (0..10)
+        .map(|i| Person::new(&api, 8200 + i, Some("en")))
+        .collect();
+    for p in &people {
+        api.push_command(p.chat, p.user(), "/start", p.lang);
+        for answer in &answers {
+            api.push_text(p.chat, p.user(), answer, p.lang);
+        }
+    }
+    settle(&api);
+    for p in &people {
+        assert_eq!(texts(&api, p.chat), expected, "{}", p.transcript());
+    }
+}
+
 #[test]
 fn the_log_holds_no_personal_data() {
     let api = FakeApi::start_blocking();

@@ -432,3 +432,78 @@ fn postgresql_restarted_under_load() {
     assert_eq!(code, 0, "{log}");
     assert!(log.matches("elected").count() >= 2, "{log}");
 }
+
+/// A file system of its own for the SQLite database, small enough to fill
+/// (`RUMBO_TEST_SMALL_DISK`: a folder on it; `.ci/run` mounts a tmpfs of a few MiB there and
+/// requires it with `RUMBO_REQUIRE_SMALL_DISK`). `None` when not set.
+fn small_disk() -> Option<std::path::PathBuf> {
+    let Ok(dir) = std::env::var("RUMBO_TEST_SMALL_DISK") else {
+        assert!(
+            std::env::var_os("RUMBO_REQUIRE_SMALL_DISK").is_none(),
+            "RUMBO_REQUIRE_SMALL_DISK is set but RUMBO_TEST_SMALL_DISK is not"
+        );
+        eprintln!(
+            "skipped: set RUMBO_TEST_SMALL_DISK to a folder on a small file system of its own"
+        );
+        return None;
+    };
+    Some(std::path::PathBuf::from(dir))
+}
+
+/// Takes every free byte of the file system holding `dir` with one file; returns its path and
+/// how many bytes it took.
+fn fill(dir: &std::path::Path) -> (std::path::PathBuf, u64) {
+    use std::io::Write;
+    let path = dir.join("filler");
+    let mut file = std::fs::File::create(&path).expect("the filler is created");
+    let mut taken = 0u64;
+    for chunk in [1 << 16, 1 << 12, 1 << 9, 1] {
+        let bytes = vec![0u8; chunk];
+        while file.write_all(&bytes).and_then(|()| file.flush()).is_ok() {
+            taken += chunk as u64;
+        }
+    }
+    (path, taken)
+}
+
+/// The disk holding the SQLite database full mid-conversation, then space freed again: calm
+/// apologies while it is full, a clear log line, and everyone reaches their result once
+/// there is room.
+#[test]
+fn disk_full_under_load() {
+    let _serial = one_at_a_time();
+    let Some(disk) = small_disk() else {
+        return;
+    };
+    let dir = tempfile::tempdir_in(&disk).expect("a folder on the small disk");
+    let db = dir.path().join("full.db");
+    let api = FakeApi::start_blocking();
+    let bot = Rumbo::start(&api, &db, &[], &[]);
+    let full = Mutex::new(Figures::default());
+    let figures = crowd(&api, 9700, 20, || {
+        std::thread::sleep(Duration::from_secs(1));
+        let (filler, taken) = fill(dir.path());
+        eprintln!("the disk is full ({taken} bytes taken)");
+        // Someone starting while it is full.
+        let p = Person::new(&api, 9799, Some("en"));
+        std::thread::scope(|scope| {
+            scope.spawn(|| interview(&p, &full));
+            std::thread::sleep(Duration::from_secs(8));
+            std::fs::remove_file(&filler).expect("the filler is removed");
+            eprintln!("space freed");
+        });
+    });
+    let (code, log) = bot.stop();
+    figures.print("disk full for 8 s (SQLite)");
+    let full = full.into_inner().unwrap();
+    full.print("disk full for 8 s, starting while it is full (SQLite)");
+    if figures.lost + full.lost > 0 {
+        eprintln!("the bot's log:\n{log}");
+    }
+    assert_nothing_lost(&figures, 20);
+    assert_nothing_lost(&full, 1);
+    assert_eq!(code, 0, "{log}");
+    // The log says what happened, and nothing about whom.
+    assert!(log.contains("database or disk is full"), "{log}");
+    assert!(!log.contains("9799") && !log.contains("9700"), "{log}");
+}
