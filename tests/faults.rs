@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use support::fake_api::{FakeApi, Fault};
 use support::people::{Person, VENEZUELAN_IN_COLOMBIA};
-use support::process::Rumbo;
+use support::process::{Rumbo, names};
 
 /// How long a person waits for a reply before trying again: longer than the bot takes to
 /// decide that replies cut short by a crash must be shown again (20 s).
@@ -390,7 +390,7 @@ fn postgresql_connections_dropped_and_database_read_only_under_load() {
     assert_nothing_lost(&read_only, 1);
     let (code, log) = bot.stop();
     assert_eq!(code, 0, "{log}");
-    assert!(!log.contains("9399"), "{log}");
+    assert!(!names(&log, 9399), "{log}");
 }
 
 /// The PostgreSQL server itself restarted mid-conversation (`pg_ctl restart -m fast`: every
@@ -505,5 +505,5 @@ fn disk_full_under_load() {
     assert_eq!(code, 0, "{log}");
     // The log says what happened, and nothing about whom.
     assert!(log.contains("database or disk is full"), "{log}");
-    assert!(!log.contains("9799") && !log.contains("9700"), "{log}");
+    assert!(!names(&log, 9799) && !names(&log, 9700), "{log}");
 }

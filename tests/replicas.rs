@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use support::fake_api::FakeApi;
 use support::people::{Deliver, Person, VENEZUELAN_IN_COLOMBIA, see_result, settle};
-use support::process::Rumbo;
+use support::process::{Rumbo, names};
 
 /// A fresh database on the test server, or `None` (skipped).
 fn database(name: &str) -> Option<String> {
@@ -97,7 +97,7 @@ fn a_standby_takes_over_polling_when_the_poller_is_killed() {
     assert_eq!(conflicts(&api), 0, "two replicas polled at once");
     let (code, log) = third.stop();
     assert_eq!(code, 0, "{log}");
-    assert!(!log.contains("7199") && !log.contains("7100"), "{log}");
+    assert!(!names(&log, 7199) && !names(&log, 7100), "{log}");
 }
 
 /// Posts `update` to the webhook at `addr` as Telegram would; the HTTP status.
@@ -240,7 +240,7 @@ fn two_webhook_replicas_share_every_chat_without_losing_or_doubling_an_answer() 
     for (replica, name) in [(a, "a"), (b, "b")] {
         let (code, log) = replica.stop();
         assert_eq!(code, 0, "replica {name}: {log}");
-        assert!(!log.contains("7300") && !log.contains("7200"), "{log}");
+        assert!(!names(&log, 7300) && !names(&log, 7200), "{log}");
         // A replica stopping (for a deploy) leaves the webhook to the others.
         assert!(api.requests_for("deleteWebhook").is_empty());
         assert!(api.webhook_url().is_some());

@@ -122,3 +122,14 @@ impl Drop for Rumbo {
         self.kill9();
     }
 }
+
+/// Whether `log` holds the chat id `chat` as a number of its own (not inside a longer one,
+/// such as a timestamp's fraction of a second).
+pub fn names(log: &str, chat: i64) -> bool {
+    let id = chat.to_string();
+    log.match_indices(&id).any(|(at, _)| {
+        let before = log[..at].chars().next_back();
+        let after = log[at + id.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
