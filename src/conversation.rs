@@ -207,8 +207,8 @@ impl Event {
 /// Something to do on Telegram.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Answer the button press (first, so the phone stops waiting), with an optional short
-    /// notice shown on top of the chat.
+    /// Answer the button press (at once, alongside the messages sent, so the phone stops
+    /// waiting), with an optional short notice shown on top of the chat.
     AnswerPress(Option<String>),
     /// Replace a message's text and remove its buttons.
     Edit { message: i32, text: String },

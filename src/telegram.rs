@@ -41,7 +41,7 @@ use crate::render::{Screen, Target};
 use crate::store::{CountRow, Store};
 
 /// The bot as handlers see it. Messages go through teloxide's `Throttle` (Telegram's limits,
-/// as set in [`run`]: 30 a second overall, two a second per chat) unless pacing is off
+/// as set in [`run`]: 28 a second overall, two a second per chat) unless pacing is off
 /// (`--no-pacing`);
 /// the other methods (edits, answers to presses, menus) are never paced, by `Throttle` either.
 #[derive(Clone)]
@@ -477,11 +477,15 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     }
     // Adaptors only after the URL is set: they keep their own copy of the bot. A result is
     // several messages, so a chat may get two a second (Telegram tolerates short bursts; a 429
-    // is waited out anyway); an interview stays well under the per-minute limit.
+    // is waited out anyway); an interview stays well under the per-minute limit. Overall, 28
+    // a second rather than Telegram's 30: `Throttle`'s count and Telegram's never run on quite
+    // the same second, and each 429 costs its person a second's wait while the crowd behind
+    // overtakes them (the burst benchmark: 17 429s at 30, 3 at 28).
     let paced = settings.pacing.then(|| {
         bot.clone().throttle(Limits {
             messages_per_sec_chat: 2,
             messages_per_min_chat: 40,
+            messages_per_sec_overall: 28,
             ..Limits::default()
         })
     });
@@ -589,8 +593,10 @@ type Handlers = Dispatcher<Bot, std::convert::Infallible, ()>;
 
 /// How many updates are handled at once. More wait, in the order they arrived, for a place (a
 /// burst is answered first come first served, and memory follows this number, not the
-/// crowd); enough to keep the Bot API and the database busy.
-const IN_FLIGHT: usize = 64;
+/// crowd); enough to keep the Bot API and the database busy (the load benchmark did as many
+/// updates a second with 16, 32 or 64), few enough that those admitted together stay close
+/// to their order (README, Performance).
+const IN_FLIGHT: usize = 32;
 
 /// The dispatcher: messages, button presses and channel posts to their handlers.
 fn dispatcher(bot: &Tg, app: &Arc<App>) -> Handlers {
@@ -1263,73 +1269,83 @@ async fn process(
     let counted = || app.count(&set.rules.version, &outcome.lang, &outcome.counts);
     let mut state = outcome.state;
     let mut version = version;
-    let mut answered = false;
-    // Progress is recorded after each message but the last (whose record is the completion
-    // below), until another update of this chat is stored: then that one's state wins.
-    let mut recording = true;
+    // The press is answered (every press, once: the first answer's notice, if any) and the
+    // answered question edited while the next screen is sent: the person waits for the
+    // screen only, and a slow or failing answer or edit (a 5xx costs teloxide 10 s) never
+    // delays it. Each of the three keeps its own order; none depends on another.
+    let mut notice = None;
+    let mut edits = Vec::new();
+    let mut sends = Vec::new();
     for effect in outcome.effects {
         match effect {
             Effect::AnswerPress(text) => {
-                if let Some(id) = &press {
-                    answer(bot, id, text).await;
-                    answered = true;
-                }
+                notice.get_or_insert(text);
             }
-            Effect::Edit { message, text } => {
-                let request = bot
-                    .api()
-                    .edit_message_text(chat, MessageId(message), text)
-                    .reply_markup(InlineKeyboardMarkup::default());
-                match retry(|| request.clone()).await {
-                    Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {}
-                    // An old message Telegram no longer lets us edit: the new screen follows
-                    // anyway.
-                    Err(RequestError::Api(
-                        ApiError::MessageCantBeEdited | ApiError::MessageToEditNotFound,
-                    )) => {}
-                    Err(e) if gone(&e) => {
-                        forget(app, chat).await;
-                        counted().await;
-                        return;
+            Effect::Edit { message, text } => edits.push((message, text)),
+            Effect::Send { screen, current } => sends.push((screen, current)),
+        }
+    }
+    let answering = async {
+        if let Some(id) = &press {
+            answer(bot, id, notice.flatten()).await;
+        }
+    };
+    let editing = async {
+        for (message, text) in edits {
+            let request = bot
+                .api()
+                .edit_message_text(chat, MessageId(message), text)
+                .reply_markup(InlineKeyboardMarkup::default());
+            match retry(|| request.clone()).await {
+                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {}
+                // An old message Telegram no longer lets us edit: the new screen follows
+                // anyway.
+                Err(RequestError::Api(
+                    ApiError::MessageCantBeEdited | ApiError::MessageToEditNotFound,
+                )) => {}
+                Err(e) if gone(&e) => return Err(Gone),
+                Err(e) => warn!(error = %describe(&e), "editing a message failed"),
+            }
+        }
+        Ok(())
+    };
+    // Progress is recorded after each message but the last (whose record is the completion
+    // below), until another update of this chat is stored: then that one's state wins.
+    let sending = async {
+        let mut recording = true;
+        for (screen, current) in sends {
+            match bot
+                .send(chat, screen.text.clone(), Some(keyboard(&screen)))
+                .await
+            {
+                Ok(sent) => {
+                    let Some(s) = state.as_mut() else { continue };
+                    if current {
+                        s.current_message = Some(sent.id.0);
                     }
-                    Err(e) => warn!(error = %describe(&e), "editing a message failed"),
-                }
-            }
-            Effect::Send { screen, current } => {
-                match bot
-                    .send(chat, screen.text.clone(), Some(keyboard(&screen)))
-                    .await
-                {
-                    Ok(sent) => {
-                        if let Some(s) = state.as_mut() {
-                            if current {
-                                s.current_message = Some(sent.id.0);
-                            }
-                            s.sent += 1;
-                            if recording && s.sent < s.sends {
-                                match app.store.save(chat.0, s, version, now).await {
-                                    Ok(true) => version += 1,
-                                    Ok(false) => recording = false,
-                                    Err(e) => {
-                                        warn!(error = %e, "storing a session failed");
-                                        recording = false;
-                                    }
-                                }
+                    s.sent += 1;
+                    if recording && s.sent < s.sends {
+                        match app.store.save(chat.0, s, version, now).await {
+                            Ok(true) => version += 1,
+                            Ok(false) => recording = false,
+                            Err(e) => {
+                                warn!(error = %e, "storing a session failed");
+                                recording = false;
                             }
                         }
                     }
-                    Err(e) if gone(&e) => {
-                        forget(app, chat).await;
-                        counted().await;
-                        return;
-                    }
-                    Err(e) => warn!(error = %describe(&e), "sending a message failed"),
                 }
+                Err(e) if gone(&e) => return Err(Gone),
+                Err(e) => warn!(error = %describe(&e), "sending a message failed"),
             }
         }
-    }
-    if !answered && let Some(id) = &press {
-        answer(bot, id, None).await;
+        Ok(())
+    };
+    let ((), edited, sent) = tokio::join!(answering, editing, sending);
+    if edited.is_err() || sent.is_err() {
+        forget(app, chat).await;
+        counted().await;
+        return;
     }
     // Every reply is sent: the decision is complete. This write also stores the id of the
     // message now on screen (to edit it later), known only after sending. If another update
@@ -1346,6 +1362,9 @@ async fn process(
     }
     counted().await;
 }
+
+/// The person blocked the bot or their account is gone (see [`gone`]).
+struct Gone;
 
 fn is_send(effect: &Effect) -> bool {
     matches!(effect, Effect::Send { .. })

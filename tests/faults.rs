@@ -8,7 +8,8 @@
 //! figures, kept in `docs/reliability.md`:
 //!
 //! - `updates`: what the people sent (retries included);
-//! - `unanswered`: sends with no visible reply within [`PATIENCE`] (the person tried again);
+//! - `unanswered`: sends with no new message from the bot within [`PATIENCE`] (the person
+//!   tried again; the answered question edited to show the answer is not a reply);
 //! - `duplicated`: bot messages showing a screen the person had already been shown;
 //! - `lost`: people who did not reach the result their answers give (an answer lost or applied
 //!   twice shows there).
@@ -40,7 +41,7 @@ struct Figures {
     users: usize,
     updates: usize,
     unanswered: usize,
-    /// Replies that were not the next screen (an apology): the person sent again.
+    /// New messages that were not the next screen (an apology): the person sent again.
     apologies: usize,
     duplicated: usize,
     lost: usize,
@@ -114,7 +115,9 @@ fn send(p: &Person<'_>, push: &dyn Fn(), last: bool, figures: &Mutex<Figures>) -
             std::thread::sleep(Duration::from_millis(50));
         }
         let mut f = figures.lock().unwrap();
-        if p.seen() == before {
+        // No new message: unanswered, even if the answered question was edited meanwhile
+        // (that shows the answer, not the next step).
+        if p.seen().0 == before.0 {
             f.unanswered += 1;
         } else {
             f.apologies += 1;
