@@ -375,9 +375,13 @@ fn a_reply_cut_short_by_a_kill_is_sent_by_the_next_process() {
         .unwrap();
     let data = last.button_data("18 or older").expect("the age question");
     api.push_callback(p.chat, p.user(), last.message_id, &data);
-    // Sent so far: the welcome, questions 1 and 2; the fourth is the one held.
-    api.wait_until_blocking(|s| s.count_requests("sendMessage") >= 4, WAIT)
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    // Sent so far: the welcome, questions 1 and 2; the fourth is the one held. The edit of
+    // question 2 (showing the answer) goes out alongside it: wait for both.
+    api.wait_until_blocking(
+        |s| s.count_requests("sendMessage") >= 4 && s.count_requests("editMessageText") >= 2,
+        WAIT,
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
     bot.kill9();
     let before = p.sent().len();
     assert!(

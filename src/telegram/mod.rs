@@ -19,19 +19,18 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use teloxide::adaptors::Throttle;
-use teloxide::adaptors::throttle::Limits;
+use teloxide::ApiError;
 use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
-use teloxide::requests::Requester;
 use teloxide::types::{
     BotCommand, CallbackQueryId, ChatId, InlineKeyboardButton, InlineKeyboardMarkup,
-    MaybeInaccessibleMessage, MessageId,
+    MaybeInaccessibleMessage,
 };
-use teloxide::update_listeners::webhooks;
-use teloxide::{ApiError, RequestError};
+use teloxide::update_listeners::{UpdateListener, webhooks};
 use tracing::{info, warn};
+
+use api::{Api, Failure, Limits, Pacer};
 
 use crate::check::RuleSet;
 use crate::conversation::{self, ChatState, Command, Context, Effect, Event};
@@ -40,52 +39,24 @@ use crate::i18n::Args;
 use crate::render::{Screen, Target};
 use crate::store::{CountRow, Store};
 
-/// The bot as handlers see it. Messages go through teloxide's `Throttle` (Telegram's limits,
-/// as set in [`run`]: 28 a second overall, two a second per chat) unless pacing is off
-/// (`--no-pacing`);
-/// the other methods (edits, answers to presses, menus) are never paced, by `Throttle` either.
+mod api;
+mod polling;
+
+/// The bot as handlers see it: teloxide's `Bot` for the dispatcher (which asks getMe), and
+/// rumbo's own [`Api`] for every method the bot calls. Messages are paced to Telegram's limits
+/// (as set in [`run`]: 28 a second overall, two a second and 40 a minute per chat) unless
+/// pacing is off (`--no-pacing`); the other methods (edits, answers to presses, menus) are
+/// never paced.
 #[derive(Clone)]
 struct Tg {
     bot: Bot,
-    paced: Option<Throttle<Bot>>,
+    api: Arc<Api>,
 }
 
 impl Tg {
-    /// The Bot API for the methods `Throttle` does not pace.
-    fn api(&self) -> &Bot {
-        &self.bot
+    fn api(&self) -> &Api {
+        &self.api
     }
-
-    /// Sends a message, paced unless pacing is off, with [`retry`].
-    async fn send(
-        &self,
-        chat: ChatId,
-        text: String,
-        markup: Option<InlineKeyboardMarkup>,
-    ) -> Result<Message, RequestError> {
-        match &self.paced {
-            Some(paced) => send_through(paced, chat, text, markup).await,
-            None => send_through(&self.bot, chat, text, markup).await,
-        }
-    }
-}
-
-/// [`Tg::send`] through one of its two bots.
-async fn send_through<B>(
-    bot: &B,
-    chat: ChatId,
-    text: String,
-    markup: Option<InlineKeyboardMarkup>,
-) -> Result<Message, RequestError>
-where
-    B: Requester<Err = RequestError>,
-    B::SendMessage: Clone,
-{
-    let mut request = bot.send_message(chat, text);
-    if let Some(markup) = markup {
-        request = request.reply_markup(markup);
-    }
-    retry(|| request.clone()).await
 }
 
 /// Loads and checks the rules and locales: the rule set, or the diagnostics as text.
@@ -475,21 +446,20 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     if let Some(url) = &settings.api_url {
         bot = bot.set_api_url(url.clone());
     }
-    // Adaptors only after the URL is set: they keep their own copy of the bot. A result is
-    // several messages, so a chat may get two a second (Telegram tolerates short bursts; a 429
-    // is waited out anyway); an interview stays well under the per-minute limit. Overall, 28
-    // a second rather than Telegram's 30: `Throttle`'s count and Telegram's never run on quite
-    // the same second, and each 429 costs its person a second's wait while the crowd behind
-    // overtakes them (the burst benchmark: 17 429s at 30, 3 at 28).
-    let paced = settings.pacing.then(|| {
-        bot.clone().throttle(Limits {
-            messages_per_sec_chat: 2,
-            messages_per_min_chat: 40,
-            messages_per_sec_overall: 28,
-            ..Limits::default()
+    // A result is several messages, so a chat may get two a second (Telegram tolerates short
+    // bursts; a 429 is waited out anyway); an interview stays well under the per-minute
+    // limit. Overall, 28 a second rather than Telegram's 30: our count and Telegram's never
+    // run on quite the same second, and each 429 costs its person a wait while the crowd
+    // behind overtakes them (the burst benchmark: 17 429s at 30, 3 at 28).
+    let pacer = settings.pacing.then(|| {
+        Pacer::new(Limits {
+            per_chat_second: 2,
+            per_chat_minute: 40,
+            overall_second: 28,
         })
     });
-    let bot = Tg { bot, paced };
+    let api = Arc::new(Api::new(&bot, pacer)?);
+    let bot = Tg { bot, api };
     let first = Arc::new(first);
     let app = Arc::new(App {
         registry: RwLock::new(Registry {
@@ -540,12 +510,24 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     });
 
     info!(rules_version = %first.rules.version, "rumbo is running");
+    let mut failed = false;
     match settings.webhook.clone() {
         None if app.store.backend() == "postgres" => poll_as_elected(&bot, &app, stop_rx).await,
-        None => {
-            let dispatcher = dispatcher(&bot, &app);
-            serve(&app, dispatcher, stop_rx, None, |d| Box::pin(d.dispatch())).await;
-        }
+        None => loop {
+            let listener = polling::listener(bot.api.clone());
+            match serve(
+                &app,
+                dispatcher(&bot, &app),
+                stop_rx.clone(),
+                None,
+                listener,
+            )
+            .await
+            {
+                (Ended::Failed, _) => pause(&stop_rx).await,
+                _ => break,
+            }
+        },
         Some((url, listen)) => {
             let secret = settings
                 .webhook_secret
@@ -554,13 +536,10 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
             // The webhook is set here and never deleted on the way out (teloxide's own setup
             // deletes it when the listener stops): with replicas, one stopping for a deploy
             // must not cut the others off from Telegram.
-            let request = bot
-                .api()
-                .set_webhook(url.clone())
-                .secret_token(secret.clone());
-            retry(|| request.clone())
+            bot.api()
+                .set_webhook(&url, &secret)
                 .await
-                .map_err(|e| anyhow::anyhow!("setting the webhook failed: {}", describe(&e)))?;
+                .map_err(|e| anyhow::anyhow!("setting the webhook failed: {e}"))?;
             let options = webhooks::Options::new(listen, url).secret_token(secret);
             let (listener, stop, router) = webhooks::axum_no_setup(options);
             let router = router.route("/healthz", axum::routing::get(|| async { "ok\n" }));
@@ -570,14 +549,13 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
                     warn!(error = %e, "the webhook server stopped");
                 }
             });
-            let dispatcher = dispatcher(&bot, &app);
-            serve(&app, dispatcher, stop_rx, None, move |d| {
-                Box::pin(d.dispatch_with_listener(
-                    listener,
-                    LoggingErrorHandler::with_custom_text("the webhook listener failed"),
-                ))
-            })
-            .await;
+            // The listener cannot be made again without the server: if the dispatcher
+            // cannot start (getMe failed), the process stops with an error for its service
+            // manager to restart it.
+            failed = matches!(
+                serve(&app, dispatcher(&bot, &app), stop_rx, None, listener).await,
+                (Ended::Failed, _)
+            );
         }
     }
     app.flush_counts().await;
@@ -585,6 +563,9 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
         pool.close().await;
     }
     app.store.close().await;
+    if failed {
+        anyhow::bail!("the Bot API did not answer getMe: the webhook was not served");
+    }
     info!("stopped");
     Ok(())
 }
@@ -609,7 +590,7 @@ fn dispatcher(bot: &Tg, app: &Arc<App>) -> Handlers {
     // workers as were ever busy at once, and serves chats in no particular order. Instead
     // every update goes to one queue whose handlers start in the order of arrival, and
     // `admit` keeps a chat's updates in order and the crowd first come first served.
-    Dispatcher::builder(bot.api().clone(), handler)
+    Dispatcher::builder(bot.bot.clone(), handler)
         .distribution_function(|_| None::<()>)
         .dependencies(dptree::deps![app.clone(), bot.clone()])
         // The default handler would log whole updates (names, texts, ids).
@@ -617,26 +598,38 @@ fn dispatcher(bot: &Tg, app: &Arc<App>) -> Handlers {
         .build()
 }
 
-/// Runs `dispatch` on `dispatcher` until a stop is asked for or, with a lease, until the lease
-/// is lost; either way the updates in hand are finished first. Returns whether it ended
-/// because the lease was lost.
-async fn serve(
+/// How [`serve`] ended.
+enum Ended {
+    /// A stop was asked for.
+    Stopped,
+    /// The polling lock was lost (its database connection is gone).
+    LeaseLost,
+    /// The dispatcher could not start: its getMe failed.
+    Failed,
+}
+
+/// Runs `dispatcher` on `listener` until a stop is asked for or, with a lease, until the lease
+/// is lost; either way the updates in hand are finished first. Returns how it ended, and the
+/// lease.
+async fn serve<L>(
     app: &App,
     mut dispatcher: Handlers,
     mut stop: tokio::sync::watch::Receiver<bool>,
-    lease: Option<crate::store::Lease>,
-    dispatch: impl for<'a> FnOnce(
-        &'a mut Handlers,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = ()> + Send + 'a>,
-    >,
-) -> (bool, Option<crate::store::Lease>) {
+    mut lease: Option<crate::store::Lease>,
+    listener: L,
+) -> (Ended, Option<crate::store::Lease>)
+where
+    L: UpdateListener + Send,
+    L::Err: std::fmt::Debug,
+{
     let token = dispatcher.shutdown_token();
-    let guard = tokio::spawn(async move {
-        let mut lease = lease;
-        let lost = tokio::select! {
-            _ = stop.wait_for(|stop| *stop) => false,
-            _ = async {
+    let errors = LoggingErrorHandler::with_custom_text("the update listener failed");
+    let dispatching = dispatcher.try_dispatch_with_listener(listener, errors);
+    tokio::pin!(dispatching);
+    let watching = async {
+        tokio::select! {
+            _ = stop.wait_for(|stop| *stop) => Ended::Stopped,
+            () = async {
                 match &mut lease {
                     Some(lease) => loop {
                         tokio::time::sleep(LEASE_CHECK).await;
@@ -646,27 +639,46 @@ async fn serve(
                     },
                     None => std::future::pending::<()>().await,
                 }
-            } => true,
-        };
-        if lost {
-            warn!("lost the polling lock (database connection gone): stopping polling");
+            } => Ended::LeaseLost,
         }
-        // The dispatcher may not be running yet: ask until it is, then wait for it.
-        loop {
-            match token.shutdown() {
-                Ok(done) => {
-                    done.await;
-                    break;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+    };
+    let (ended, finished) = tokio::select! {
+        started = &mut dispatching => match started {
+            // The listener ended by itself: not one of ours.
+            Ok(()) => (Ended::Stopped, true),
+            Err(_) => {
+                warn!("the Bot API did not answer getMe; trying again");
+                (Ended::Failed, true)
             }
+        },
+        ended = watching => {
+            if matches!(ended, Ended::LeaseLost) {
+                warn!("lost the polling lock (database connection gone): stopping polling");
+            }
+            // The dispatcher may not be running yet (asking getMe): ask until it is.
+            let mut finished = false;
+            while !finished && token.shutdown().is_err() {
+                tokio::select! {
+                    _ = &mut dispatching => finished = true,
+                    () = tokio::time::sleep(Duration::from_millis(50)) => {}
+                }
+            }
+            (ended, finished)
         }
-        (lost, lease)
-    });
-    dispatch(&mut dispatcher).await;
+    };
+    // Runs to its end unless it ended already (a finished future is not polled again).
+    if !finished {
+        let _ = dispatching.await;
+    }
     // The dispatcher is done once every update has a place; wait for them to be handled.
     app.drain().await;
-    guard.await.unwrap_or((false, None))
+    (ended, lease)
+}
+
+/// Waits a second before trying again, or less if a stop is asked for.
+async fn pause(stop: &tokio::sync::watch::Receiver<bool>) {
+    let mut stop = stop.clone();
+    let _ = tokio::time::timeout(LEASE_CHECK, stop.wait_for(|stop| *stop)).await;
 }
 
 /// Polling with replicas on PostgreSQL: one replica holds the polling lock and polls; the
@@ -687,28 +699,33 @@ async fn poll_as_elected(bot: &Tg, app: &Arc<App>, stop: tokio::sync::watch::Rec
                     info!("standby: another replica is polling; taking over if it stops");
                     said_standby = true;
                 }
-                let mut stop = stop.clone();
-                let _ = tokio::time::timeout(LEASE_CHECK, stop.wait_for(|stop| *stop)).await;
+                pause(&stop).await;
                 continue;
             }
             Err(e) => {
                 warn!(error = %e, "cannot reach the database to elect the poller; retrying");
-                let mut stop = stop.clone();
-                let _ = tokio::time::timeout(LEASE_CHECK, stop.wait_for(|stop| *stop)).await;
+                pause(&stop).await;
                 continue;
             }
         };
         said_standby = false;
         info!("elected: this replica polls Telegram");
-        let (lost, lease) = serve(app, dispatcher(bot, app), stop.clone(), Some(lease), |d| {
-            Box::pin(d.dispatch())
-        })
+        let listener = polling::listener(bot.api.clone());
+        let (ended, lease) = serve(
+            app,
+            dispatcher(bot, app),
+            stop.clone(),
+            Some(lease),
+            listener,
+        )
         .await;
         if let Some(lease) = lease {
             lease.release().await;
         }
-        if !lost {
-            return;
+        match ended {
+            Ended::Stopped => return,
+            Ended::LeaseLost => {}
+            Ended::Failed => pause(&stop).await,
         }
     }
 }
@@ -848,19 +865,14 @@ async fn set_commands(bot: &Tg, set: &RuleSet) {
             .collect()
     };
     for lang in set.locales.languages() {
-        let request = bot
-            .api()
-            .set_my_commands(commands(&lang))
-            .language_code(lang.clone());
-        if let Err(e) = retry(|| request.clone()).await {
-            warn!(error = %describe(&e), lang = %lang, "setting the command menu failed");
+        let menu = commands(&lang);
+        if let Err(e) = bot.api().set_commands(&menu, Some(&lang)).await {
+            warn!(error = %e, lang = %lang, "setting the command menu failed");
         }
     }
-    let request = bot
-        .api()
-        .set_my_commands(commands(&set.rules.default_locale));
-    if let Err(e) = retry(|| request.clone()).await {
-        warn!(error = %describe(&e), "setting the default command menu failed");
+    let menu = commands(&set.rules.default_locale);
+    if let Err(e) = bot.api().set_commands(&menu, None).await {
+        warn!(error = %e, "setting the default command menu failed");
     }
 }
 
@@ -994,9 +1006,9 @@ async fn send_stats(bot: &Tg, app: &App, chat: ChatId, client_lang: Option<&str>
             }
         }
     }
-    match bot.send(chat, parts.join("\n\n"), None).await {
+    match bot.api().send(chat, &parts.join("\n\n"), None).await {
         Ok(_) => info!("statistics sent to an administrator"),
-        Err(e) => warn!(error = %describe(&e), "sending the statistics failed"),
+        Err(e) => warn!(error = %e, "sending the statistics failed"),
     }
 }
 
@@ -1071,8 +1083,8 @@ async fn say(bot: &Tg, app: &App, chat: ChatId, lang: Option<&str>, id: &str) {
         .locales
         .format(&lang, id, &Args::new())
         .unwrap_or_else(|_| id.to_string());
-    if let Err(e) = bot.send(chat, text, None).await {
-        warn!(error = %describe(&e), "sending a notice failed");
+    if let Err(e) = bot.api().send(chat, &text, None).await {
+        warn!(error = %e, "sending a notice failed");
     }
 }
 
@@ -1271,8 +1283,7 @@ async fn process(
     let mut version = version;
     // The press is answered (every press, once: the first answer's notice, if any) and the
     // answered question edited while the next screen is sent: the person waits for the
-    // screen only, and a slow or failing answer or edit (a 5xx costs teloxide 10 s) never
-    // delays it. Each of the three keeps its own order; none depends on another.
+    // screen only, and a slow or failing answer or edit never delays it. Each of the three keeps its own order; none depends on another.
     let mut notice = None;
     let mut edits = Vec::new();
     let mut sends = Vec::new();
@@ -1292,19 +1303,15 @@ async fn process(
     };
     let editing = async {
         for (message, text) in edits {
-            let request = bot
-                .api()
-                .edit_message_text(chat, MessageId(message), text)
-                .reply_markup(InlineKeyboardMarkup::default());
-            match retry(|| request.clone()).await {
-                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {}
+            match bot.api().edit(chat, message, &text).await {
+                Ok(()) | Err(Failure::Api(ApiError::MessageNotModified)) => {}
                 // An old message Telegram no longer lets us edit: the new screen follows
                 // anyway.
-                Err(RequestError::Api(
+                Err(Failure::Api(
                     ApiError::MessageCantBeEdited | ApiError::MessageToEditNotFound,
                 )) => {}
-                Err(e) if gone(&e) => return Err(Gone),
-                Err(e) => warn!(error = %describe(&e), "editing a message failed"),
+                Err(e) if e.gone() => return Err(Gone),
+                Err(e) => warn!(error = %e, "editing a message failed"),
             }
         }
         Ok(())
@@ -1315,13 +1322,14 @@ async fn process(
         let mut recording = true;
         for (screen, current) in sends {
             match bot
-                .send(chat, screen.text.clone(), Some(keyboard(&screen)))
+                .api()
+                .send(chat, &screen.text, Some(&keyboard(&screen)))
                 .await
             {
                 Ok(sent) => {
                     let Some(s) = state.as_mut() else { continue };
                     if current {
-                        s.current_message = Some(sent.id.0);
+                        s.current_message = Some(sent.0);
                     }
                     s.sent += 1;
                     if recording && s.sent < s.sends {
@@ -1335,8 +1343,8 @@ async fn process(
                         }
                     }
                 }
-                Err(e) if gone(&e) => return Err(Gone),
-                Err(e) => warn!(error = %describe(&e), "sending a message failed"),
+                Err(e) if e.gone() => return Err(Gone),
+                Err(e) => warn!(error = %e, "sending a message failed"),
             }
         }
         Ok(())
@@ -1388,16 +1396,6 @@ async fn unavailable(
     say(bot, app, chat, lang, "ui-unavailable").await;
 }
 
-/// The person blocked the bot or their account is gone: keep nothing of them.
-fn gone(e: &RequestError) -> bool {
-    matches!(
-        e,
-        RequestError::Api(
-            ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::ChatNotFound
-        )
-    )
-}
-
 async fn forget(app: &App, chat: ChatId) {
     if let Err(e) = app.store.delete(chat.0).await {
         warn!(error = %e, "deleting a session failed");
@@ -1406,17 +1404,13 @@ async fn forget(app: &App, chat: ChatId) {
 
 /// Answers a button press; a query too old to answer (after downtime) is not an error.
 async fn answer(bot: &Tg, id: &CallbackQueryId, text: Option<String>) {
-    let mut request = bot.api().answer_callback_query(id.clone());
-    if let Some(text) = text {
-        request = request.text(text);
-    }
     // A query too old to answer (after downtime) is harmless; Telegram words it "query ID"
     // and teloxide matches "query id", so it may come as an unknown error too.
-    match retry(|| request.clone()).await {
-        Ok(_) | Err(RequestError::Api(ApiError::InvalidQueryId)) => {}
-        Err(RequestError::Api(ApiError::Unknown(text)))
+    match bot.api().answer(&id.0, text.as_deref()).await {
+        Ok(()) | Err(Failure::Api(ApiError::InvalidQueryId)) => {}
+        Err(Failure::Api(ApiError::Unknown(text)))
             if text.to_ascii_lowercase().contains("query is too old") => {}
-        Err(e) => warn!(error = %describe(&e), "answering a button press failed"),
+        Err(e) => warn!(error = %e, "answering a button press failed"),
     }
 }
 
@@ -1440,66 +1434,6 @@ fn keyboard(screen: &Screen) -> InlineKeyboardMarkup {
         .filter(|row| !row.is_empty())
         .collect::<Vec<_>>();
     InlineKeyboardMarkup::new(rows)
-}
-
-/// How many times a request is tried before giving up.
-const ATTEMPTS: u32 = 5;
-
-/// Sends a request, waiting out 429s (`retry_after`, for every method: the throttle only
-/// paces sends) and retrying network and server errors with a bounded backoff.
-async fn retry<R, F>(make: F) -> Result<teloxide::requests::Output<R>, RequestError>
-where
-    R: teloxide::requests::Request<Err = RequestError>,
-    F: Fn() -> R,
-{
-    let mut delay = Duration::from_millis(200);
-    let mut attempt = 1;
-    loop {
-        match make().send().await {
-            Ok(out) => return Ok(out),
-            Err(RequestError::RetryAfter(wait)) if attempt < ATTEMPTS => {
-                tokio::time::sleep(wait.duration()).await;
-            }
-            Err(e) if attempt < ATTEMPTS && transient(&e) => {
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(5));
-            }
-            Err(e) => return Err(e),
-        }
-        attempt += 1;
-    }
-}
-
-/// A failure that may pass: the network, or the server side of the Bot API.
-fn transient(e: &RequestError) -> bool {
-    match e {
-        RequestError::Network(_) | RequestError::Io(_) => true,
-        RequestError::Api(ApiError::Unknown(text)) => {
-            let text = text.to_ascii_lowercase();
-            [
-                "server error",
-                "bad gateway",
-                "unavailable",
-                "gateway timeout",
-                "timeout",
-            ]
-            .iter()
-            .any(|w| text.contains(w))
-        }
-        _ => false,
-    }
-}
-
-/// An error as logged: its kind, never the response body (which can name the chat).
-fn describe(e: &RequestError) -> String {
-    match e {
-        RequestError::Api(api) => format!("Bot API error: {api}"),
-        RequestError::MigrateToChatId(_) => "the group moved to a supergroup".into(),
-        RequestError::RetryAfter(s) => format!("rate limited for {} s", s.seconds()),
-        RequestError::Network(_) => "network error".into(),
-        RequestError::InvalidJson { .. } => "the Bot API answered something unreadable".into(),
-        RequestError::Io(_) => "I/O error".into(),
-    }
 }
 
 #[cfg(test)]
