@@ -16,7 +16,7 @@
 //!   `--no-counters`, with PostgreSQL (when `E2E_POSTGRES` names a server; a database is
 //!   created and dropped for the run), and on a bare teloxide bot built into this binary that
 //!   only echoes (a message: its text back with five buttons; a press: answered, then its data
-//!   back with the buttons). Rumbo runs with `--no-pacing` here, the echo bot has no `Throttle`
+//!   back with the buttons). Rumbo runs with `--no-pacing` here, the echo bot has no pacing
 //!   either: with Telegram's 30 messages a second both would measure the limit, not the code.
 //! * `memory`: `E2E_CHATS` distinct chats (default 100,000) each send `/start` and press the
 //!   first answer, `E2E_CONCURRENT` (default 1,000) at a time; the peak resident memory

@@ -521,7 +521,7 @@ fn a_reload_keeps_running_interviews_on_their_version() {
 
 #[test]
 fn rate_limits_and_server_errors_lose_and_double_nothing() {
-    // The bot sleeps out `retry_after` (1 s) and teloxide pauses 10 s after a 5xx.
+    // The bot sleeps out `retry_after` (1 s) and retries a 5xx after a short backoff.
     QUIET_MS.store(1500, std::sync::atomic::Ordering::Relaxed);
     let api = FakeApi::start_blocking();
     let (_dir, db) = temp_db();
@@ -542,7 +542,7 @@ fn rate_limits_and_server_errors_lose_and_double_nothing() {
     for n in VENEZUELAN_IN_COLOMBIA {
         p.press_nth(n);
     }
-    // A server error on the result: retried after teloxide's own 10 s pause.
+    // A server error on the result: retried after 200 ms.
     api.fail_next("sendMessage", 1, Fault::ServerError(502));
     let (message, data) = p.find(&|t| t.starts_with("✅"));
     api.push_callback(p.chat, p.user(), message, &data);

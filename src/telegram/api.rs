@@ -305,6 +305,18 @@ pub(super) struct Limits {
     pub overall_second: u32,
 }
 
+impl Limits {
+    /// The spacing of one chat's messages once its burst is spent.
+    fn chat_interval(self) -> Duration {
+        Duration::from_secs(1) / self.per_chat_second.max(1)
+    }
+
+    /// The spacing of everyone's messages together.
+    fn overall_interval(self) -> Duration {
+        Duration::from_secs(1) / self.overall_second.max(1)
+    }
+}
+
 /// Paces messages to [`Limits`], evenly: a chat gets two messages at once and then one every
 /// half second (and no more than its minute's worth), everyone together one every 1/28 s. A
 /// message waits until its chat may have one more, then for the next overall slot, which
@@ -343,8 +355,7 @@ impl History {
         let Some(history) = self.chats.get(&chat) else {
             return Duration::ZERO;
         };
-        let interval = Duration::from_secs(1) / limits.per_chat_second.max(1);
-        let burst = interval * limits.per_chat_second.saturating_sub(1);
+        let burst = limits.chat_interval() * limits.per_chat_second.saturating_sub(1);
         let mut wait = history.due.map_or(Duration::ZERO, |due| {
             due.saturating_duration_since(now + burst)
         });
@@ -358,11 +369,9 @@ impl History {
 
     /// Counts a message to `chat` sent now.
     fn sent(&mut self, chat: i64, limits: Limits, now: Instant) {
-        let overall = Duration::from_secs(1) / limits.overall_second.max(1);
-        self.next = self.next.max(now) + overall;
-        let interval = Duration::from_secs(1) / limits.per_chat_second.max(1);
+        self.next = self.next.max(now) + limits.overall_interval();
         let history = self.chats.entry(chat).or_default();
-        history.due = Some(history.due.map_or(now, |due| due.max(now)) + interval);
+        history.due = Some(history.due.map_or(now, |due| due.max(now)) + limits.chat_interval());
         history.minute.push_back(now);
     }
 

@@ -10,7 +10,7 @@
 //! * **The update queue**, with Telegram's offset rules (an offset confirms every update below
 //!   it) and long polling, so the bot's own polling loop runs as in production. Long polls are
 //!   cut short after [`FakeApi::set_long_poll_cap`] (1 s by default) so that shutting the bot
-//!   down never waits for teloxide's 10 s poll.
+//!   down never waits for a 10 s poll.
 //! * **Chats with message ids, edits and deletions**, so tests read what a person would see
 //!   ([`FakeApi::chat_messages`]) rather than a list of requests, and so the edit errors the bot
 //!   must survive (not modified, not found, can't be edited) come back exactly as Telegram words
@@ -30,8 +30,9 @@
 //!
 //! Things to know when writing tests:
 //!
-//! * After any 5xx answer teloxide sleeps 10 s before it returns the error (getUpdates
-//!   included), so inject [`Fault::ServerError`] sparingly and never into getUpdates in a
+//! * After any 5xx answer teloxide's own requests sleep 10 s before they return the error
+//!   (getUpdates included; rumbo makes its requests itself and retries after 200 ms), so with
+//!   a teloxide client inject [`Fault::ServerError`] sparingly and never into getUpdates in a
 //!   test that must be fast.
 //! * [`ANY_METHOD`] leaves getUpdates alone for the same reason: a fault in the polling loop
 //!   stalls every chat at once. Name `"getUpdates"` to fault it on purpose.
@@ -131,10 +132,11 @@ const NOT_SENT_BY_DEFAULT: &[&str] = &["chat_member", "message_reaction", "messa
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// HTTP 429 with `parameters.retry_after`, as Telegram's flood control answers.
-    /// teloxide reports it as `RequestError::RetryAfter`; its `Throttle` adaptor retries
-    /// sending methods after that many seconds.
+    /// teloxide reports it as `RequestError::RetryAfter`; rumbo waits that many seconds and
+    /// tries again.
     TooManyRequests { retry_after: u32 },
-    /// An HTTP 5xx with a JSON error body. teloxide sleeps 10 s before returning it.
+    /// An HTTP 5xx with a JSON error body. teloxide's requests sleep 10 s before returning
+    /// it; rumbo's do not.
     ServerError(u16),
     /// The connection is closed without an answer and the request has no effect, as when a
     /// request is lost on the way. teloxide reports `RequestError::Network` at once.
