@@ -21,8 +21,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use teloxide::ApiError;
 use teloxide::types::{BotCommand, ChatId, InlineKeyboardMarkup, MessageId};
@@ -94,41 +94,117 @@ struct Sent {
 /// client's 17 s timeout.
 pub(super) const LONG_POLL: u32 = 10;
 
+/// The Bot API methods rumbo calls; each one's URL is made once (see [`Api::url`]).
+const METHODS: [&str; 6] = [
+    "sendMessage",
+    "editMessageText",
+    "answerCallbackQuery",
+    "setMyCommands",
+    "setWebhook",
+    "getUpdates",
+];
+
 /// The Bot API of one bot.
 pub(super) struct Api {
     client: reqwest::Client,
-    /// `…/bot<token>`: never logged.
-    base: url::Url,
+    /// `…/bot<token>/<method>` for each of [`METHODS`], in that order: never logged.
+    urls: Vec<url::Url>,
     /// Pacing of messages (`None`: `--no-pacing`).
     pacer: Option<Pacer>,
+}
+
+/// The body of a sendMessage.
+#[derive(Serialize)]
+struct SendMessage<'a> {
+    chat_id: i64,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply_markup: Option<&'a InlineKeyboardMarkup>,
+}
+
+/// The body of an editMessageText that also removes the buttons.
+#[derive(Serialize)]
+struct EditMessageText<'a> {
+    chat_id: i64,
+    message_id: i32,
+    text: &'a str,
+    reply_markup: InlineKeyboardMarkup,
+}
+
+/// The body of an answerCallbackQuery.
+#[derive(Serialize)]
+struct AnswerCallbackQuery<'a> {
+    callback_query_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+}
+
+/// The body of a setMyCommands.
+#[derive(Serialize)]
+struct SetMyCommands<'a> {
+    commands: &'a [BotCommand],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language_code: Option<&'a str>,
+}
+
+/// The body of a setWebhook.
+#[derive(Serialize)]
+struct SetWebhook<'a> {
+    url: &'a str,
+    secret_token: &'a str,
+}
+
+/// The body of a getUpdates.
+#[derive(Serialize)]
+struct GetUpdates<'a> {
+    offset: i32,
+    limit: u8,
+    timeout: u32,
+    allowed_updates: &'a [String],
+}
+
+/// A request's body as JSON, made once for all its attempts.
+fn json(body: &impl Serialize) -> Result<Vec<u8>, Failure> {
+    serde_json::to_vec(body).map_err(|_| Failure::Unreadable)
 }
 
 impl Api {
     /// The API of `bot` (its client, server and token), messages paced unless `pacer` is none.
     pub(super) fn new(bot: &teloxide::Bot, pacer: Option<Pacer>) -> anyhow::Result<Self> {
+        let base = bot_url(bot.api_url(), bot.token())?;
+        let urls = METHODS
+            .iter()
+            .map(|method| {
+                let mut url = base.clone();
+                if let Ok(mut path) = url.path_segments_mut() {
+                    path.push(method);
+                }
+                url
+            })
+            .collect();
         Ok(Self {
             client: bot.client().clone(),
-            base: bot_url(bot.api_url(), bot.token())?,
+            urls,
             pacer,
         })
     }
 
-    /// Calls `method` with `body` once.
-    async fn call<T: DeserializeOwned>(
-        &self,
-        method: &str,
-        body: &serde_json::Value,
-    ) -> Result<T, Failure> {
-        let mut url = self.base.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.push(method);
-        }
-        let body = serde_json::to_vec(body).map_err(|_| Failure::Unreadable)?;
+    /// The URL of `method`, one of [`METHODS`].
+    fn url(&self, method: &str) -> url::Url {
+        let index = METHODS
+            .iter()
+            .position(|m| *m == method)
+            .expect("a method rumbo calls");
+        self.urls[index].clone()
+    }
+
+    /// Calls `method` with `body` (JSON) once.
+    async fn call<T: DeserializeOwned>(&self, method: &str, body: &[u8]) -> Result<T, Failure> {
         let response = self
             .client
-            .post(url)
+            .post(self.url(method))
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body)
+            .body(body.to_vec())
             .send()
             .await
             .map_err(|_| Failure::Network)?;
@@ -170,12 +246,13 @@ impl Api {
         &self,
         chat: ChatId,
         text: &str,
-        markup: Option<&InlineKeyboardMarkup>,
+        reply_markup: Option<&InlineKeyboardMarkup>,
     ) -> Result<MessageId, Failure> {
-        let mut body = serde_json::json!({ "chat_id": chat.0, "text": text });
-        if let Some(markup) = markup {
-            body["reply_markup"] = serde_json::to_value(markup).map_err(|_| Failure::Unreadable)?;
-        }
+        let body = json(&SendMessage {
+            chat_id: chat.0,
+            text,
+            reply_markup,
+        })?;
         retry(|| async {
             if let Some(pacer) = &self.pacer {
                 pacer.wait(chat.0).await;
@@ -188,12 +265,12 @@ impl Api {
 
     /// Replaces a message's text and removes its buttons, with [`retry`].
     pub(super) async fn edit(&self, chat: ChatId, message: i32, text: &str) -> Result<(), Failure> {
-        let body = serde_json::json!({
-            "chat_id": chat.0,
-            "message_id": message,
-            "text": text,
-            "reply_markup": InlineKeyboardMarkup::default(),
-        });
+        let body = json(&EditMessageText {
+            chat_id: chat.0,
+            message_id: message,
+            text,
+            reply_markup: InlineKeyboardMarkup::default(),
+        })?;
         retry(|| self.call::<IgnoredAny>("editMessageText", &body))
             .await
             .map(drop)
@@ -201,10 +278,10 @@ impl Api {
 
     /// Answers a button press, with [`retry`].
     pub(super) async fn answer(&self, query: &str, text: Option<&str>) -> Result<(), Failure> {
-        let mut body = serde_json::json!({ "callback_query_id": query });
-        if let Some(text) = text {
-            body["text"] = text.into();
-        }
+        let body = json(&AnswerCallbackQuery {
+            callback_query_id: query,
+            text,
+        })?;
         retry(|| self.call::<IgnoredAny>("answerCallbackQuery", &body))
             .await
             .map(drop)
@@ -216,10 +293,10 @@ impl Api {
         commands: &[BotCommand],
         lang: Option<&str>,
     ) -> Result<(), Failure> {
-        let mut body = serde_json::json!({ "commands": commands });
-        if let Some(lang) = lang {
-            body["language_code"] = lang.into();
-        }
+        let body = json(&SetMyCommands {
+            commands,
+            language_code: lang,
+        })?;
         retry(|| self.call::<IgnoredAny>("setMyCommands", &body))
             .await
             .map(drop)
@@ -227,7 +304,10 @@ impl Api {
 
     /// Sets the webhook with its secret token, with [`retry`].
     pub(super) async fn set_webhook(&self, url: &url::Url, secret: &str) -> Result<(), Failure> {
-        let body = serde_json::json!({ "url": url.as_str(), "secret_token": secret });
+        let body = json(&SetWebhook {
+            url: url.as_str(),
+            secret_token: secret,
+        })?;
         retry(|| self.call::<IgnoredAny>("setWebhook", &body))
             .await
             .map(drop)
@@ -242,12 +322,12 @@ impl Api {
         timeout: u32,
         allowed: &[String],
     ) -> Result<Vec<Box<RawValue>>, Failure> {
-        let body = serde_json::json!({
-            "offset": offset,
-            "limit": limit,
-            "timeout": timeout,
-            "allowed_updates": allowed,
-        });
+        let body = json(&GetUpdates {
+            offset,
+            limit,
+            timeout,
+            allowed_updates: allowed,
+        })?;
         self.call("getUpdates", &body).await
     }
 }

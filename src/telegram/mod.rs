@@ -1335,7 +1335,7 @@ async fn process(
                     }
                     s.sent += 1;
                     if recording && s.sent < s.sends {
-                        match app.store.save(chat.0, s, version, now).await {
+                        match app.store.record(chat.0, s, version).await {
                             Ok(true) => version += 1,
                             Ok(false) => recording = false,
                             Err(e) => {
@@ -1366,7 +1366,7 @@ async fn process(
         s.sends = 0;
         s.sent = 0;
         s.replied_at = Some(unix_now());
-        if let Err(e) = app.store.save(chat.0, s, version, now).await {
+        if let Err(e) = app.store.record(chat.0, s, version).await {
             warn!(error = %e, "storing a session failed");
         }
     }

@@ -1,7 +1,8 @@
-//! Where conversations wait between two messages: one SQLite file (WAL) or a PostgreSQL
-//! database shared by replicas, through sqlx, chosen by the URL (`sqlite:…`, `postgres://…`).
-//! Both run the same SQL (`$n` placeholders, `ON CONFLICT` upserts), so they behave the same;
-//! only the schema's types and the migration lock differ.
+//! Where conversations wait between two messages: one SQLite file (WAL, through the
+//! connection in [`lite`]) or a PostgreSQL database shared by replicas (through sqlx), chosen
+//! by the URL (`sqlite:…`, `postgres://…`). Both run the same SQL (`statement`: `$n`
+//! placeholders, `ON CONFLICT` upserts), so they behave the same; only the schema's types and
+//! the migration lock differ.
 //!
 //! Contract: a row per chat with an interview in progress, holding only the `ChatState`
 //! (answers, language, step counter) as JSON, the rules version it runs on, whether the result
@@ -20,13 +21,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use sqlx::Row;
+use rusqlite::OptionalExtension;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+
+use lite::Lite;
 
 use crate::conversation::ChatState;
+
+mod lite;
 
 /// A storage failure; the text names the operation, never a person.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +37,12 @@ pub struct StoreError(String);
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
         StoreError(e.to_string())
     }
 }
@@ -176,19 +184,45 @@ pub struct Loaded {
 /// The database behind a store.
 #[derive(Clone)]
 enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite(Lite),
     Postgres(PgPool),
 }
 
-/// Runs `$body` with `$pool` bound to whichever pool the store has: the same code, compiled
-/// once per database, so the two backends cannot drift apart.
-macro_rules! with_pool {
-    ($store:expr, |$pool:ident| $body:expr) => {
-        match &$store.pool {
-            Pool::Sqlite($pool) => $body,
-            Pool::Postgres($pool) => $body,
-        }
-    };
+/// The statements both databases run, in PostgreSQL's spelling (`$n`); SQLite's is
+/// [`lite::sql`] of the same text, so the two backends cannot drift apart.
+mod statement {
+    pub const LOAD: &str = "SELECT state, version, updated_at FROM sessions WHERE chat_id = $1";
+    pub const INSERT: &str = "INSERT INTO sessions (chat_id, state, rules_version, finished,
+        version, updated_at, pending_since) VALUES ($1, $2, $3, $4, 1, $5, $6)
+        ON CONFLICT (chat_id) DO NOTHING";
+    pub const UPDATE: &str = "UPDATE sessions SET state = $1, rules_version = $2, finished = $3,
+        version = version + 1, updated_at = $4, pending_since = $7
+        WHERE chat_id = $5 AND version = $6";
+    // The same without touching `updated_at`, so SQLite need not move the row in its index.
+    pub const RECORD: &str = "UPDATE sessions SET state = $1, rules_version = $2, finished = $3,
+        version = version + 1, pending_since = $6 WHERE chat_id = $4 AND version = $5";
+    pub const STALLED: &str = "SELECT chat_id FROM sessions WHERE pending_since < $1
+        ORDER BY pending_since LIMIT $2";
+    pub const PEEK: &str = "SELECT state FROM sessions WHERE chat_id = $1";
+    pub const DELETE: &str = "DELETE FROM sessions WHERE chat_id = $1";
+    // One statement deletes and returns the unfinished states it took, so two replicas
+    // sweeping at once never count the same expiry twice.
+    pub const SWEEP: &str = "DELETE FROM sessions
+        WHERE updated_at < $1 OR (finished = 1 AND updated_at < $2) RETURNING state, finished";
+    pub const ADD_COUNT: &str = "INSERT INTO counters (day, rules_version, locale, metric, key,
+        value) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (day, rules_version, locale, metric, key)
+        DO UPDATE SET value = counters.value + excluded.value";
+    pub const COUNTER: &str = "SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM counters
+        WHERE metric = $1 AND key = $2";
+    pub const FORGET_COUNTERS: &str = "DELETE FROM counters WHERE day < $1";
+    pub const VERSIONS: &str = "SELECT DISTINCT rules_version FROM sessions";
+    pub const COUNT: &str = "SELECT COUNT(*) FROM sessions";
+    pub const PUT_RAW: &str = "INSERT INTO sessions (chat_id, state, rules_version, finished,
+        version, updated_at) VALUES ($1, $2, '', 0, 1, $3)
+        ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state,
+        rules_version = excluded.rules_version, finished = 0, version = 1,
+        updated_at = excluded.updated_at";
 }
 
 #[derive(Clone)]
@@ -239,45 +273,12 @@ impl Store {
             tx.commit().await?;
             Pool::Postgres(pool)
         } else {
-            let options = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                // In WAL mode NORMAL syncs the log at checkpoints, not at every commit: a crash
-                // or kill of the bot loses nothing, a power cut or system crash may lose the
-                // last commits (people press again). Twice the updates per second of FULL
-                // (README, Performance).
-                .synchronous(SqliteSynchronous::Normal)
-                // A deleted session is overwritten, not left in free pages of the file.
-                .pragma("secure_delete", "ON")
-                .busy_timeout(Duration::from_secs(5));
-            // One in-memory database is per connection: keep a single one then.
-            let max = if url.contains(":memory:") { 1 } else { 4 };
-            let pool = SqlitePoolOptions::new()
-                .max_connections(max)
-                .connect_with(options)
-                .await?;
-            sqlx::query(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
-            )
-            .execute(&pool)
-            .await?;
-            for &(version, sql) in SQLITE_MIGRATIONS {
-                let done: Option<i64> =
-                    sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                        .bind(version)
-                        .fetch_optional(&pool)
-                        .await?;
-                if done.is_none() {
-                    let mut tx = pool.begin().await?;
-                    sqlx::raw_sql(sql).execute(&mut *tx).await?;
-                    sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
-                        .bind(version)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
-                }
-            }
-            Pool::Sqlite(pool)
+            let url = url.to_string();
+            let lite = tokio::task::spawn_blocking(move || Lite::open(&url, SQLITE_MIGRATIONS))
+                .await
+                .map_err(|e| StoreError(e.to_string()))?
+                .map_err(StoreError)?;
+            Pool::Sqlite(lite)
         };
         Ok(Store {
             pool,
@@ -296,20 +297,19 @@ impl Store {
 
     /// The chat's state; an expired or unreadable row is deleted and reported as such.
     pub async fn load(&self, chat: i64, now: i64) -> Result<Loaded, StoreError> {
-        let row: Option<(String, i64, i64)> = with_pool!(self, |pool| {
-            sqlx::query("SELECT state, version, updated_at FROM sessions WHERE chat_id = $1")
-                .bind(chat)
-                .fetch_optional(pool)
-                .await?
-                .map(|row| -> Result<_, sqlx::Error> {
-                    Ok((
-                        row.try_get("state")?,
-                        row.try_get("version")?,
-                        row.try_get("updated_at")?,
-                    ))
-                })
-                .transpose()?
-        });
+        let row: Option<(String, i64, i64)> = match &self.pool {
+            Pool::Sqlite(lite) => lite.with(|c| {
+                c.prepare_cached(&lite::sql(statement::LOAD))?
+                    .query_row([chat], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })?,
+            Pool::Postgres(pool) => {
+                sqlx::query_as(statement::LOAD)
+                    .bind(chat)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
         let Some((text, version, updated_at)) = row else {
             return Ok(Loaded::default());
         };
@@ -352,32 +352,45 @@ impl Store {
         let rules_version = state
             .session
             .as_ref()
-            .map(|s| s.rules_version.clone())
+            .map(|s| s.rules_version.as_str())
             .unwrap_or_default();
         let finished = i64::from(state.finished);
-        let affected = with_pool!(self, |pool| {
-            if expected == 0 {
-                sqlx::query(
-                    "INSERT INTO sessions (chat_id, state, rules_version, finished, version, updated_at,
-                     pending_since) VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT (chat_id) DO NOTHING",
-                )
+        let affected = match &self.pool {
+            Pool::Sqlite(lite) => lite.with(|c| {
+                if expected == 0 {
+                    c.prepare_cached(&lite::sql(statement::INSERT))?.execute((
+                        chat,
+                        &text,
+                        rules_version,
+                        finished,
+                        now,
+                        state.pending,
+                    ))
+                } else {
+                    c.prepare_cached(&lite::sql(statement::UPDATE))?.execute((
+                        &text,
+                        rules_version,
+                        finished,
+                        now,
+                        chat,
+                        expected,
+                        state.pending,
+                    ))
+                }
+            })? as u64,
+            Pool::Postgres(pool) if expected == 0 => sqlx::query(statement::INSERT)
                 .bind(chat)
                 .bind(&text)
-                .bind(&rules_version)
+                .bind(rules_version)
                 .bind(finished)
                 .bind(now)
                 .bind(state.pending)
                 .execute(pool)
                 .await?
-                .rows_affected()
-            } else {
-                sqlx::query(
-                    "UPDATE sessions SET state = $1, rules_version = $2, finished = $3,
-                     version = version + 1, updated_at = $4, pending_since = $7
-                     WHERE chat_id = $5 AND version = $6",
-                )
+                .rows_affected(),
+            Pool::Postgres(pool) => sqlx::query(statement::UPDATE)
                 .bind(&text)
-                .bind(&rules_version)
+                .bind(rules_version)
                 .bind(finished)
                 .bind(now)
                 .bind(chat)
@@ -385,36 +398,88 @@ impl Store {
                 .bind(state.pending)
                 .execute(pool)
                 .await?
-                .rows_affected()
-            }
-        });
+                .rows_affected(),
+        };
+        Ok(affected == 1)
+    }
+
+    /// Writes the state like [`Store::save`] does over an existing row (at `expected`), but
+    /// leaves the time of its last activity as it is: for what the bot records while replying
+    /// to an update already stored (which message went out, that all did), which is no new
+    /// activity of the person's.
+    pub async fn record(
+        &self,
+        chat: i64,
+        state: &ChatState,
+        expected: i64,
+    ) -> Result<bool, StoreError> {
+        let text = serde_json::to_string(state).map_err(|e| StoreError(e.to_string()))?;
+        let rules_version = state
+            .session
+            .as_ref()
+            .map(|s| s.rules_version.as_str())
+            .unwrap_or_default();
+        let finished = i64::from(state.finished);
+        let affected = match &self.pool {
+            Pool::Sqlite(lite) => lite.with(|c| {
+                c.prepare_cached(&lite::sql(statement::RECORD))?.execute((
+                    &text,
+                    rules_version,
+                    finished,
+                    chat,
+                    expected,
+                    state.pending,
+                ))
+            })? as u64,
+            Pool::Postgres(pool) => sqlx::query(statement::RECORD)
+                .bind(&text)
+                .bind(rules_version)
+                .bind(finished)
+                .bind(chat)
+                .bind(expected)
+                .bind(state.pending)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
         Ok(affected == 1)
     }
 
     /// Chats whose last decision was stored before `before` and whose replies were never all
     /// sent (the process died in between): at most `limit`, oldest first.
     pub async fn stalled(&self, before: i64, limit: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(with_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT chat_id FROM sessions WHERE pending_since < $1
-                 ORDER BY pending_since LIMIT $2",
-            )
-            .bind(before)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }))
+        Ok(match &self.pool {
+            Pool::Sqlite(lite) => lite.with(|c| {
+                c.prepare_cached(&lite::sql(statement::STALLED))?
+                    .query_map([before, limit], |r| r.get(0))?
+                    .collect()
+            })?,
+            Pool::Postgres(pool) => {
+                sqlx::query_scalar(statement::STALLED)
+                    .bind(before)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+            }
+        })
     }
 
     /// The language a chat chose, read without touching the row (not even to expire it):
     /// for `/stats`, which must leave nothing behind about the administrator.
     pub async fn peek_lang(&self, chat: i64) -> Result<Option<String>, StoreError> {
-        let text: Option<String> = with_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT state FROM sessions WHERE chat_id = $1")
-                .bind(chat)
-                .fetch_optional(pool)
-                .await?
-        });
+        let text: Option<String> = match &self.pool {
+            Pool::Sqlite(lite) => lite.with(|c| {
+                c.prepare_cached(&lite::sql(statement::PEEK))?
+                    .query_row([chat], |r| r.get(0))
+                    .optional()
+            })?,
+            Pool::Postgres(pool) => {
+                sqlx::query_scalar(statement::PEEK)
+                    .bind(chat)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        };
         Ok(text
             .and_then(|t| serde_json::from_str::<ChatState>(&t).ok())
             .and_then(|s| s.lang))
@@ -422,13 +487,17 @@ impl Store {
 
     /// Deletes the chat's row, then scrubs the write-ahead log so no copy of it stays on disk.
     pub async fn delete(&self, chat: i64) -> Result<(), StoreError> {
-        let gone = with_pool!(self, |pool| {
-            sqlx::query("DELETE FROM sessions WHERE chat_id = $1")
+        let gone = match &self.pool {
+            Pool::Sqlite(lite) => lite.with(|c| {
+                c.prepare_cached(&lite::sql(statement::DELETE))?
+                    .execute([chat])
+            })? as u64,
+            Pool::Postgres(pool) => sqlx::query(statement::DELETE)
                 .bind(chat)
                 .execute(pool)
                 .await?
-                .rows_affected()
-        });
+                .rows_affected(),
+        };
         if gone > 0 {
             self.unscrubbed.store(true, Ordering::SeqCst);
             self.scrub().await?;
@@ -446,24 +515,28 @@ impl Store {
             return Ok(true);
         }
         // PostgreSQL keeps no log in files the bot owns; its own vacuum reclaims dead rows.
-        let Pool::Sqlite(pool) = &self.pool else {
+        let Pool::Sqlite(lite) = &self.pool else {
             return Ok(true);
         };
         // One row: busy (1 when it could not finish), frames in the log, frames copied.
-        let busy: i64 = match sqlx::query_scalar("PRAGMA wal_checkpoint(TRUNCATE)")
-            .fetch_one(pool)
-            .await
-        {
-            Ok(b) => b,
+        let busy = lite
+            .with_blocking(|c| {
+                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+            })
+            .await;
+        match busy {
+            Ok(0) => Ok(true),
+            Ok(_) => {
+                self.unscrubbed.store(true, Ordering::SeqCst);
+                Ok(false)
+            }
             Err(e) => {
                 self.unscrubbed.store(true, Ordering::SeqCst);
-                return Err(e.into());
+                Err(e.into())
             }
-        };
-        if busy != 0 {
-            self.unscrubbed.store(true, Ordering::SeqCst);
         }
-        Ok(busy == 0)
     }
 
     /// Deletes rows idle longer than the time-to-live, and finished ones idle longer than
@@ -476,18 +549,25 @@ impl Store {
     ) -> Result<(u64, Vec<ChatState>), StoreError> {
         let expired_before = now - self.ttl.as_secs() as i64;
         let finished_before = now - grace.as_secs() as i64;
-        // One statement deletes and returns the unfinished states it took, so two replicas
-        // sweeping at once never count the same expiry twice.
-        let rows: Vec<(String, i64)> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "DELETE FROM sessions WHERE updated_at < $1 OR (finished = 1 AND updated_at < $2)
-                 RETURNING state, finished",
-            )
-            .bind(expired_before)
-            .bind(finished_before)
-            .fetch_all(pool)
-            .await?
-        });
+        let rows: Vec<(String, i64)> = match &self.pool {
+            Pool::Sqlite(lite) => {
+                lite.with_blocking(move |c| {
+                    c.prepare_cached(&lite::sql(statement::SWEEP))?
+                        .query_map([expired_before, finished_before], |r| {
+                            Ok((r.get(0)?, r.get(1)?))
+                        })?
+                        .collect()
+                })
+                .await?
+            }
+            Pool::Postgres(pool) => {
+                sqlx::query_as(statement::SWEEP)
+                    .bind(expired_before)
+                    .bind(finished_before)
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
         let gone = rows.len() as u64;
         if gone > 0 {
             self.unscrubbed.store(true, Ordering::SeqCst);
@@ -541,108 +621,128 @@ impl Store {
                 &b.key,
             ))
         });
-        with_pool!(self, |pool| {
-            let mut conn = pool.acquire().await?;
-            let added: Result<(), sqlx::Error> = async {
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                for row in &sorted {
-                    sqlx::query(
-                        "INSERT INTO counters (day, rules_version, locale, metric, key, value)
-                         VALUES ($1, $2, $3, $4, $5, $6)
-                         ON CONFLICT (day, rules_version, locale, metric, key)
-                         DO UPDATE SET value = counters.value + excluded.value",
-                    )
-                    .bind(&row.day)
-                    .bind(&row.rules_version)
-                    .bind(&row.locale)
-                    .bind(&row.metric)
-                    .bind(&row.key)
-                    .bind(row.n as i64)
-                    .execute(&mut *tx)
-                    .await?;
+        match &self.pool {
+            // A transaction that fails is rolled back when dropped, and `with` rolls back one
+            // left open before its next use, so a full disk cannot leave the write lock held.
+            Pool::Sqlite(lite) => lite.with(|c| {
+                let tx = c.unchecked_transaction()?;
+                {
+                    let mut add = tx.prepare_cached(&lite::sql(statement::ADD_COUNT))?;
+                    for row in &sorted {
+                        add.execute((
+                            &row.day,
+                            &row.rules_version,
+                            &row.locale,
+                            &row.metric,
+                            &row.key,
+                            row.n as i64,
+                        ))?;
+                    }
                 }
-                tx.commit().await
+                tx.commit()
+            })?,
+            Pool::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                for row in &sorted {
+                    sqlx::query(statement::ADD_COUNT)
+                        .bind(&row.day)
+                        .bind(&row.rules_version)
+                        .bind(&row.locale)
+                        .bind(&row.metric)
+                        .bind(&row.key)
+                        .bind(row.n as i64)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
             }
-            .await;
-            if added.is_err() {
-                // Seen with a full disk (`tests/faults.rs`, `disk_full_under_load`): after
-                // this transaction failed, its connection kept SQLite's write lock, and every
-                // write failed with "database is locked" long after the disk had room again.
-                // A connection whose transaction failed is closed instead of going back to the
-                // pool; closing it ends whatever it still held.
-                conn.close_on_drop();
-            }
-            added?
-        });
+        }
         Ok(())
     }
 
     /// The value of one counter summed over days, versions and locales (tests, `/stats`).
     pub async fn counter(&self, metric: &str, key: &str) -> Result<i64, StoreError> {
-        Ok(with_pool!(self, |pool| {
-            sqlx::query_scalar(
-                "SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM counters
-                 WHERE metric = $1 AND key = $2",
-            )
-            .bind(metric)
-            .bind(key)
-            .fetch_one(pool)
-            .await?
-        }))
+        Ok(match &self.pool {
+            Pool::Sqlite(lite) => lite.with(|c| {
+                c.prepare_cached(&lite::sql(statement::COUNTER))?
+                    .query_row([metric, key], |r| r.get(0))
+            })?,
+            Pool::Postgres(pool) => {
+                sqlx::query_scalar(statement::COUNTER)
+                    .bind(metric)
+                    .bind(key)
+                    .fetch_one(pool)
+                    .await?
+            }
+        })
     }
 
     /// Deletes counters of days before `day` (the retention setting).
     pub async fn forget_counters_before(&self, day: &str) -> Result<u64, StoreError> {
-        Ok(with_pool!(self, |pool| {
-            sqlx::query("DELETE FROM counters WHERE day < $1")
+        Ok(match &self.pool {
+            Pool::Sqlite(lite) => lite.with(|c| {
+                c.prepare_cached(&lite::sql(statement::FORGET_COUNTERS))?
+                    .execute([day])
+            })? as u64,
+            Pool::Postgres(pool) => sqlx::query(statement::FORGET_COUNTERS)
                 .bind(day)
                 .execute(pool)
                 .await?
-                .rows_affected()
-        }))
+                .rows_affected(),
+        })
     }
 
     /// The rules versions stored sessions run on.
     pub async fn versions_in_use(&self) -> Result<Vec<String>, StoreError> {
-        Ok(with_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT DISTINCT rules_version FROM sessions")
-                .fetch_all(pool)
-                .await?
-        }))
+        Ok(match &self.pool {
+            Pool::Sqlite(lite) => lite.with(|c| {
+                c.prepare_cached(statement::VERSIONS)?
+                    .query_map([], |r| r.get(0))?
+                    .collect()
+            })?,
+            Pool::Postgres(pool) => {
+                sqlx::query_scalar(statement::VERSIONS)
+                    .fetch_all(pool)
+                    .await?
+            }
+        })
     }
 
     /// How many rows there are (for tests and the operator).
     pub async fn count(&self) -> Result<i64, StoreError> {
-        Ok(with_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-                .fetch_one(pool)
-                .await?
-        }))
+        Ok(match &self.pool {
+            Pool::Sqlite(lite) => lite.with(|c| c.query_row(statement::COUNT, [], |r| r.get(0)))?,
+            Pool::Postgres(pool) => sqlx::query_scalar(statement::COUNT).fetch_one(pool).await?,
+        })
     }
 
     /// Stores raw text as a chat's state (tests: a row in an older format).
     #[doc(hidden)]
     pub async fn put_raw(&self, chat: i64, text: &str, now: i64) -> Result<(), StoreError> {
-        with_pool!(self, |pool| {
-            sqlx::query(
-                "INSERT INTO sessions (chat_id, state, rules_version, finished, version, updated_at)
-                 VALUES ($1, $2, '', 0, 1, $3)
-                 ON CONFLICT (chat_id) DO UPDATE SET state = excluded.state,
-                 rules_version = excluded.rules_version, finished = 0, version = 1,
-                 updated_at = excluded.updated_at",
-            )
-            .bind(chat)
-            .bind(text)
-            .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
+        match &self.pool {
+            Pool::Sqlite(lite) => {
+                lite.with(|c| c.execute(&lite::sql(statement::PUT_RAW), (chat, text, now)))?;
+            }
+            Pool::Postgres(pool) => {
+                sqlx::query(statement::PUT_RAW)
+                    .bind(chat)
+                    .bind(text)
+                    .bind(now)
+                    .execute(pool)
+                    .await?;
+            }
+        }
         Ok(())
     }
 
     pub async fn close(&self) {
-        with_pool!(self, |pool| pool.close().await);
+        match &self.pool {
+            Pool::Sqlite(lite) => {
+                let lite = lite.clone();
+                let _ = tokio::task::spawn_blocking(move || lite.close()).await;
+            }
+            Pool::Postgres(pool) => pool.close().await,
+        }
     }
 
     /// Tries to become the replica that polls: on PostgreSQL, `Ok(Some(lease))` if this
@@ -807,13 +907,19 @@ mod tests {
         assert!(store.save(7, &state(2), 1, 30).await.unwrap());
         assert!(!store.save(7, &state(3), 1, 30).await.unwrap());
         assert_eq!(store.load(7, 40).await.unwrap().state, Some(state(2)));
+        // Recording keeps the last activity's time (a save at 30): still there at 129, and
+        // compare-and-swap as well.
+        assert!(store.record(7, &state(2), 2).await.unwrap());
+        assert!(!store.record(7, &state(2), 2).await.unwrap());
+        let kept = store.load(7, 129).await.unwrap();
+        assert_eq!((kept.state, kept.version), (Some(state(2)), 3));
         // Replies cut short: found by when they were claimed, and no longer once completed.
         let mut cut = state(3);
         cut.pending = Some(25);
-        assert!(store.save(7, &cut, 2, 30).await.unwrap());
+        assert!(store.save(7, &cut, 3, 30).await.unwrap());
         assert_eq!(store.stalled(26, 10).await.unwrap(), vec![7]);
         assert!(store.stalled(25, 10).await.unwrap().is_empty());
-        assert!(store.save(7, &state(2), 3, 30).await.unwrap());
+        assert!(store.record(7, &state(2), 4).await.unwrap());
         assert!(store.stalled(100, 10).await.unwrap().is_empty());
         // Reopening keeps it (the schema is not applied twice).
         store.close().await;
