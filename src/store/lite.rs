@@ -4,8 +4,10 @@
 //! back; under load that crossing, not SQLite, was most of the bot's time (README, "Where the
 //! time goes"). Here the connection sits behind a mutex and a query runs on the task that asks
 //! for it: a session's load or save is a few microseconds of SQLite's own work, shorter than
-//! handing it to another thread. Work that may take long (the sweeper's deletions, the
-//! truncating checkpoint after them, migrations) runs on tokio's blocking threads instead.
+//! handing it to another thread. Work that may take long (the sweeper's deletions and the
+//! truncating checkpoint after them, scans of every row, old counters' deletion, migrations)
+//! runs on tokio's blocking threads instead; the connection is still held meanwhile, so the
+//! statements of updates wait for it there.
 //!
 //! The statements are the shared ones of [`super`], written with PostgreSQL's `$n`
 //! placeholders; [`sql`] turns them into SQLite's numbered `?n`, which bind by number just the

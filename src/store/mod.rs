@@ -225,6 +225,17 @@ mod statement {
         updated_at = excluded.updated_at";
 }
 
+/// A state as its row stores it: the JSON, the rules version it runs on, whether finished.
+fn columns(state: &ChatState) -> Result<(String, &str, i64), StoreError> {
+    let text = serde_json::to_string(state).map_err(|e| StoreError(e.to_string()))?;
+    let rules_version = state
+        .session
+        .as_ref()
+        .map(|s| s.rules_version.as_str())
+        .unwrap_or_default();
+    Ok((text, rules_version, i64::from(state.finished)))
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
@@ -348,13 +359,7 @@ impl Store {
         expected: i64,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let text = serde_json::to_string(state).map_err(|e| StoreError(e.to_string()))?;
-        let rules_version = state
-            .session
-            .as_ref()
-            .map(|s| s.rules_version.as_str())
-            .unwrap_or_default();
-        let finished = i64::from(state.finished);
+        let (text, rules_version, finished) = columns(state)?;
         let affected = match &self.pool {
             Pool::Sqlite(lite) => lite.with(|c| {
                 if expected == 0 {
@@ -413,13 +418,7 @@ impl Store {
         state: &ChatState,
         expected: i64,
     ) -> Result<bool, StoreError> {
-        let text = serde_json::to_string(state).map_err(|e| StoreError(e.to_string()))?;
-        let rules_version = state
-            .session
-            .as_ref()
-            .map(|s| s.rules_version.as_str())
-            .unwrap_or_default();
-        let finished = i64::from(state.finished);
+        let (text, rules_version, finished) = columns(state)?;
         let affected = match &self.pool {
             Pool::Sqlite(lite) => lite.with(|c| {
                 c.prepare_cached(&lite::sql(statement::RECORD))?.execute((
@@ -449,11 +448,15 @@ impl Store {
     /// sent (the process died in between): at most `limit`, oldest first.
     pub async fn stalled(&self, before: i64, limit: i64) -> Result<Vec<i64>, StoreError> {
         Ok(match &self.pool {
-            Pool::Sqlite(lite) => lite.with(|c| {
-                c.prepare_cached(&lite::sql(statement::STALLED))?
-                    .query_map([before, limit], |r| r.get(0))?
-                    .collect()
-            })?,
+            // A scan of every row (the sweeper's, each round): off the runtime's threads.
+            Pool::Sqlite(lite) => {
+                lite.with_blocking(move |c| {
+                    c.prepare_cached(&lite::sql(statement::STALLED))?
+                        .query_map([before, limit], |r| r.get(0))?
+                        .collect()
+                })
+                .await?
+            }
             Pool::Postgres(pool) => {
                 sqlx::query_scalar(statement::STALLED)
                     .bind(before)
@@ -680,10 +683,14 @@ impl Store {
     /// Deletes counters of days before `day` (the retention setting).
     pub async fn forget_counters_before(&self, day: &str) -> Result<u64, StoreError> {
         Ok(match &self.pool {
-            Pool::Sqlite(lite) => lite.with(|c| {
-                c.prepare_cached(&lite::sql(statement::FORGET_COUNTERS))?
-                    .execute([day])
-            })? as u64,
+            Pool::Sqlite(lite) => {
+                let day = day.to_string();
+                lite.with_blocking(move |c| {
+                    c.prepare_cached(&lite::sql(statement::FORGET_COUNTERS))?
+                        .execute([day])
+                })
+                .await? as u64
+            }
             Pool::Postgres(pool) => sqlx::query(statement::FORGET_COUNTERS)
                 .bind(day)
                 .execute(pool)
@@ -695,11 +702,14 @@ impl Store {
     /// The rules versions stored sessions run on.
     pub async fn versions_in_use(&self) -> Result<Vec<String>, StoreError> {
         Ok(match &self.pool {
-            Pool::Sqlite(lite) => lite.with(|c| {
-                c.prepare_cached(statement::VERSIONS)?
-                    .query_map([], |r| r.get(0))?
-                    .collect()
-            })?,
+            Pool::Sqlite(lite) => {
+                lite.with_blocking(|c| {
+                    c.prepare_cached(statement::VERSIONS)?
+                        .query_map([], |r| r.get(0))?
+                        .collect()
+                })
+                .await?
+            }
             Pool::Postgres(pool) => {
                 sqlx::query_scalar(statement::VERSIONS)
                     .fetch_all(pool)
@@ -711,7 +721,10 @@ impl Store {
     /// How many rows there are (for tests and the operator).
     pub async fn count(&self) -> Result<i64, StoreError> {
         Ok(match &self.pool {
-            Pool::Sqlite(lite) => lite.with(|c| c.query_row(statement::COUNT, [], |r| r.get(0)))?,
+            Pool::Sqlite(lite) => {
+                lite.with_blocking(|c| c.query_row(statement::COUNT, [], |r| r.get(0)))
+                    .await?
+            }
             Pool::Postgres(pool) => sqlx::query_scalar(statement::COUNT).fetch_one(pool).await?,
         })
     }
