@@ -1,6 +1,6 @@
 //! Reading the counters: the database opened read-only, rows summed over rules versions.
 //!
-//! The table is written by the bot (see `store.rs`, migration 2); this module only reads it,
+//! The table is written by the bot (see `store/mod.rs`, migration 2); this module only reads it,
 //! and reads only what a report needs: per day, locale, metric and key, the sum over the rules
 //! versions that pass the filters.
 
