@@ -94,20 +94,46 @@ struct Sent {
 /// client's 17 s timeout.
 pub(super) const LONG_POLL: u32 = 10;
 
-/// The Bot API methods rumbo calls; each one's URL is made once (see [`Api::url`]).
-const METHODS: [&str; 6] = [
-    "sendMessage",
-    "editMessageText",
-    "answerCallbackQuery",
-    "setMyCommands",
-    "setWebhook",
-    "getUpdates",
-];
+/// The Bot API methods rumbo calls; each one's URL is made once (see [`Api::new`]).
+#[derive(Clone, Copy)]
+enum Method {
+    SendMessage,
+    EditMessageText,
+    AnswerCallbackQuery,
+    SetMyCommands,
+    SetWebhook,
+    GetUpdates,
+}
+
+impl Method {
+    /// Every method, in the order of their values (the index of each one's URL).
+    const ALL: [Method; 6] = [
+        Method::SendMessage,
+        Method::EditMessageText,
+        Method::AnswerCallbackQuery,
+        Method::SetMyCommands,
+        Method::SetWebhook,
+        Method::GetUpdates,
+    ];
+
+    /// Its name in the Bot API.
+    fn name(self) -> &'static str {
+        match self {
+            Method::SendMessage => "sendMessage",
+            Method::EditMessageText => "editMessageText",
+            Method::AnswerCallbackQuery => "answerCallbackQuery",
+            Method::SetMyCommands => "setMyCommands",
+            Method::SetWebhook => "setWebhook",
+            Method::GetUpdates => "getUpdates",
+        }
+    }
+}
 
 /// The Bot API of one bot.
 pub(super) struct Api {
     client: reqwest::Client,
-    /// `…/bot<token>/<method>` for each of [`METHODS`], in that order: never logged.
+    /// `…/bot<token>/<method>` for each [`Method`], in the order of [`Method::ALL`]: never
+    /// logged.
     urls: Vec<url::Url>,
     /// Pacing of messages (`None`: `--no-pacing`).
     pacer: Option<Pacer>,
@@ -172,12 +198,12 @@ impl Api {
     /// The API of `bot` (its client, server and token), messages paced unless `pacer` is none.
     pub(super) fn new(bot: &teloxide::Bot, pacer: Option<Pacer>) -> anyhow::Result<Self> {
         let base = bot_url(bot.api_url(), bot.token())?;
-        let urls = METHODS
+        let urls = Method::ALL
             .iter()
             .map(|method| {
                 let mut url = base.clone();
                 if let Ok(mut path) = url.path_segments_mut() {
-                    path.push(method);
+                    path.push(method.name());
                 }
                 url
             })
@@ -189,20 +215,11 @@ impl Api {
         })
     }
 
-    /// The URL of `method`, one of [`METHODS`].
-    fn url(&self, method: &str) -> url::Url {
-        let index = METHODS
-            .iter()
-            .position(|m| *m == method)
-            .expect("a method rumbo calls");
-        self.urls[index].clone()
-    }
-
     /// Calls `method` with `body` (JSON) once.
-    async fn call<T: DeserializeOwned>(&self, method: &str, body: &[u8]) -> Result<T, Failure> {
+    async fn call<T: DeserializeOwned>(&self, method: Method, body: &[u8]) -> Result<T, Failure> {
         let response = self
             .client
-            .post(self.url(method))
+            .post(self.urls[method as usize].clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body.to_vec())
             .send()
@@ -257,7 +274,7 @@ impl Api {
             if let Some(pacer) = &self.pacer {
                 pacer.wait(chat.0).await;
             }
-            self.call::<Sent>("sendMessage", &body).await
+            self.call::<Sent>(Method::SendMessage, &body).await
         })
         .await
         .map(|sent| MessageId(sent.message_id))
@@ -271,7 +288,7 @@ impl Api {
             text,
             reply_markup: InlineKeyboardMarkup::default(),
         })?;
-        retry(|| self.call::<IgnoredAny>("editMessageText", &body))
+        retry(|| self.call::<IgnoredAny>(Method::EditMessageText, &body))
             .await
             .map(drop)
     }
@@ -282,7 +299,7 @@ impl Api {
             callback_query_id: query,
             text,
         })?;
-        retry(|| self.call::<IgnoredAny>("answerCallbackQuery", &body))
+        retry(|| self.call::<IgnoredAny>(Method::AnswerCallbackQuery, &body))
             .await
             .map(drop)
     }
@@ -297,7 +314,7 @@ impl Api {
             commands,
             language_code: lang,
         })?;
-        retry(|| self.call::<IgnoredAny>("setMyCommands", &body))
+        retry(|| self.call::<IgnoredAny>(Method::SetMyCommands, &body))
             .await
             .map(drop)
     }
@@ -308,7 +325,7 @@ impl Api {
             url: url.as_str(),
             secret_token: secret,
         })?;
-        retry(|| self.call::<IgnoredAny>("setWebhook", &body))
+        retry(|| self.call::<IgnoredAny>(Method::SetWebhook, &body))
             .await
             .map(drop)
     }
@@ -328,7 +345,7 @@ impl Api {
             timeout,
             allowed_updates: allowed,
         })?;
-        self.call("getUpdates", &body).await
+        self.call(Method::GetUpdates, &body).await
     }
 }
 
@@ -534,6 +551,13 @@ mod tests {
         per_chat_minute: 40,
         overall_second: 28,
     };
+
+    #[test]
+    fn each_method_finds_its_own_url() {
+        for (index, method) in Method::ALL.iter().enumerate() {
+            assert_eq!(*method as usize, index, "{}", method.name());
+        }
+    }
 
     #[tokio::test(start_paused = true)]
     async fn a_chat_gets_two_messages_a_second() {

@@ -514,21 +514,11 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
     let mut failed = false;
     match settings.webhook.clone() {
         None if app.store.backend() == "postgres" => poll_as_elected(&bot, &app, stop_rx).await,
-        None => loop {
-            let listener = polling::listener(bot.api.clone());
-            match serve(
-                &app,
-                dispatcher(&bot, &app),
-                stop_rx.clone(),
-                None,
-                listener,
-            )
-            .await
-            {
-                (Ended::Failed, _) => pause(&stop_rx).await,
-                _ => break,
+        None => {
+            while let (Ended::Failed, _) = poll(&bot, &app, &stop_rx, None).await {
+                pause(&stop_rx).await;
             }
-        },
+        }
         Some((url, listen)) => {
             let secret = settings
                 .webhook_secret
@@ -676,6 +666,17 @@ where
     (ended, lease)
 }
 
+/// Serves a dispatcher on a new polling listener (see [`serve`]).
+async fn poll(
+    bot: &Tg,
+    app: &Arc<App>,
+    stop: &tokio::sync::watch::Receiver<bool>,
+    lease: Option<crate::store::Lease>,
+) -> (Ended, Option<crate::store::Lease>) {
+    let listener = polling::listener(bot.api.clone());
+    serve(app, dispatcher(bot, app), stop.clone(), lease, listener).await
+}
+
 /// Waits a second before trying again, or less if a stop is asked for.
 async fn pause(stop: &tokio::sync::watch::Receiver<bool>) {
     let mut stop = stop.clone();
@@ -711,15 +712,7 @@ async fn poll_as_elected(bot: &Tg, app: &Arc<App>, stop: tokio::sync::watch::Rec
         };
         said_standby = false;
         info!("elected: this replica polls Telegram");
-        let listener = polling::listener(bot.api.clone());
-        let (ended, lease) = serve(
-            app,
-            dispatcher(bot, app),
-            stop.clone(),
-            Some(lease),
-            listener,
-        )
-        .await;
+        let (ended, lease) = poll(bot, app, &stop, Some(lease)).await;
         if let Some(lease) = lease {
             lease.release().await;
         }
