@@ -178,7 +178,7 @@ impl Lite {
 
 /// A mutex's value even after a panic elsewhere held it (the connection stays usable: every
 /// use starts by rolling back what was left open).
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 

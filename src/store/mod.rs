@@ -16,15 +16,16 @@
 //! file. So every deletion is followed by `wal_checkpoint(TRUNCATE)` (see [`Store::scrub`]),
 //! retried by the sweeper while a reader holds it up.
 
+use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::OptionalExtension;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
-use lite::Lite;
+use lite::{Lite, lock};
 
 use crate::conversation::ChatState;
 
@@ -208,7 +209,8 @@ mod statement {
     // One statement deletes and returns the unfinished states it took, so two replicas
     // sweeping at once never count the same expiry twice.
     pub const SWEEP: &str = "DELETE FROM sessions
-        WHERE updated_at < $1 OR (finished = 1 AND updated_at < $2) RETURNING state, finished";
+        WHERE updated_at < $1 OR (finished = 1 AND updated_at < $2)
+        RETURNING chat_id, state, finished";
     pub const ADD_COUNT: &str = "INSERT INTO counters (day, rules_version, locale, metric, key,
         value) VALUES ($1, $2, $3, $4, $5, $6)
         ON CONFLICT (day, rules_version, locale, metric, key)
@@ -242,6 +244,52 @@ pub struct Store {
     ttl: Duration,
     /// A session was deleted and the write-ahead log may still hold it: scrub when possible.
     unscrubbed: Arc<AtomicBool>,
+    /// On SQLite, the states this process stored last (see [`Kept`]); none on PostgreSQL.
+    kept: Option<Arc<Mutex<Kept>>>,
+}
+
+/// How many states [`Kept`] holds at most: two generations of this many.
+const KEPT_PER_GENERATION: usize = 2048;
+
+/// The states this process stored last, each with its row's version and time of activity,
+/// handed over by the bot once an update's replies are all sent ([`Store::keep`]), so that
+/// the chat's next update need not read and parse its row. Only on SQLite, where one process
+/// owns the file (docs/deploy.md): no other process writes the rows, and every write of this
+/// one forgets the chat's kept state first, so what is kept is what the row holds. (On
+/// PostgreSQL replicas write the same rows.) A state is taken out when loaded and kept again
+/// after the next update, so nothing is copied. Bounded: when the newer generation is full it
+/// becomes the older one and the older one is dropped, so the chats active in the last few
+/// thousand updates stay.
+#[derive(Default)]
+struct Kept {
+    newer: HashMap<i64, KeptState>,
+    older: HashMap<i64, KeptState>,
+}
+
+struct KeptState {
+    state: ChatState,
+    version: i64,
+    updated_at: i64,
+}
+
+impl Kept {
+    fn take(&mut self, chat: i64) -> Option<KeptState> {
+        self.newer
+            .remove(&chat)
+            .or_else(|| self.older.remove(&chat))
+    }
+
+    fn put(&mut self, chat: i64, kept: KeptState) {
+        if self.newer.len() >= KEPT_PER_GENERATION {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.older.remove(&chat);
+        self.newer.insert(chat, kept);
+    }
+
+    fn len(&self) -> usize {
+        self.newer.len() + self.older.len()
+    }
 }
 
 impl Store {
@@ -291,10 +339,12 @@ impl Store {
                 .map_err(StoreError)?;
             Pool::Sqlite(lite)
         };
+        let kept = matches!(pool, Pool::Sqlite(_)).then(Arc::default);
         Ok(Store {
             pool,
             ttl,
             unscrubbed: Arc::new(AtomicBool::new(false)),
+            kept,
         })
     }
 
@@ -306,8 +356,42 @@ impl Store {
         }
     }
 
-    /// The chat's state; an expired or unreadable row is deleted and reported as such.
+    /// Keeps `state`, just stored at row version `version` with its last activity at
+    /// `updated_at`, for the chat's next [`Store::load`] (SQLite only; see [`Kept`]).
+    pub fn keep(&self, chat: i64, state: ChatState, version: i64, updated_at: i64) {
+        if let Some(kept) = &self.kept {
+            let kept_state = KeptState {
+                state,
+                version,
+                updated_at,
+            };
+            lock(kept).put(chat, kept_state);
+        }
+    }
+
+    /// Forgets the chat's kept state: its row is about to change.
+    fn forget(&self, chat: i64) -> Option<KeptState> {
+        self.kept.as_ref().and_then(|kept| lock(kept).take(chat))
+    }
+
+    /// How many states are kept (tests).
+    #[doc(hidden)]
+    pub fn kept(&self) -> usize {
+        self.kept.as_ref().map_or(0, |kept| lock(kept).len())
+    }
+
+    /// The chat's state; an expired or unreadable row is deleted and reported as such. A state
+    /// kept by [`Store::keep`] is taken instead of reading the row, unless it has expired.
     pub async fn load(&self, chat: i64, now: i64) -> Result<Loaded, StoreError> {
+        if let Some(kept) = self.forget(chat)
+            && now - kept.updated_at <= self.ttl.as_secs() as i64
+        {
+            return Ok(Loaded {
+                state: Some(kept.state),
+                version: kept.version,
+                ..Loaded::default()
+            });
+        }
         let row: Option<(String, i64, i64)> = match &self.pool {
             Pool::Sqlite(lite) => lite.with(|c| {
                 c.prepare_cached(&lite::sql(statement::LOAD))?
@@ -359,6 +443,7 @@ impl Store {
         expected: i64,
         now: i64,
     ) -> Result<bool, StoreError> {
+        self.forget(chat);
         let (text, rules_version, finished) = columns(state)?;
         let affected = match &self.pool {
             Pool::Sqlite(lite) => lite.with(|c| {
@@ -418,6 +503,7 @@ impl Store {
         state: &ChatState,
         expected: i64,
     ) -> Result<bool, StoreError> {
+        self.forget(chat);
         let (text, rules_version, finished) = columns(state)?;
         let affected = match &self.pool {
             Pool::Sqlite(lite) => lite.with(|c| {
@@ -490,6 +576,7 @@ impl Store {
 
     /// Deletes the chat's row, then scrubs the write-ahead log so no copy of it stays on disk.
     pub async fn delete(&self, chat: i64) -> Result<(), StoreError> {
+        self.forget(chat);
         let gone = match &self.pool {
             Pool::Sqlite(lite) => lite.with(|c| {
                 c.prepare_cached(&lite::sql(statement::DELETE))?
@@ -552,12 +639,12 @@ impl Store {
     ) -> Result<(u64, Vec<ChatState>), StoreError> {
         let expired_before = now - self.ttl.as_secs() as i64;
         let finished_before = now - grace.as_secs() as i64;
-        let rows: Vec<(String, i64)> = match &self.pool {
+        let rows: Vec<(i64, String, i64)> = match &self.pool {
             Pool::Sqlite(lite) => {
                 lite.with_blocking(move |c| {
                     c.prepare_cached(&lite::sql(statement::SWEEP))?
                         .query_map([expired_before, finished_before], |r| {
-                            Ok((r.get(0)?, r.get(1)?))
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                         })?
                         .collect()
                 })
@@ -572,14 +659,17 @@ impl Store {
             }
         };
         let gone = rows.len() as u64;
+        for (chat, _, _) in &rows {
+            self.forget(*chat);
+        }
         if gone > 0 {
             self.unscrubbed.store(true, Ordering::SeqCst);
         }
         self.scrub().await?;
         let states = rows
             .iter()
-            .filter(|(_, finished)| *finished == 0)
-            .filter_map(|(t, _)| serde_json::from_str(t).ok())
+            .filter(|(_, _, finished)| *finished == 0)
+            .filter_map(|(_, t, _)| serde_json::from_str(t).ok())
             .collect();
         Ok((gone, states))
     }
@@ -732,6 +822,7 @@ impl Store {
     /// Stores raw text as a chat's state (tests: a row in an older format).
     #[doc(hidden)]
     pub async fn put_raw(&self, chat: i64, text: &str, now: i64) -> Result<(), StoreError> {
+        self.forget(chat);
         match &self.pool {
             Pool::Sqlite(lite) => {
                 lite.with(|c| c.execute(&lite::sql(statement::PUT_RAW), (chat, text, now)))?;
@@ -832,6 +923,69 @@ mod tests {
     async fn postgres_saves_loads_expires_sweeps_and_counts() {
         if let Some(url) = postgres("basics").await {
             saves_loads_expires_sweeps_and_counts(&url).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn sqlite_kept_states_stand_for_their_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&sqlite(&dir), Duration::from_secs(100))
+            .await
+            .unwrap();
+        // Kept after a write, taken (not copied) by the next load, with the row's version,
+        // against which the next write succeeds.
+        assert!(store.save(7, &state(1), 0, 10).await.unwrap());
+        store.keep(7, state(1), 1, 10);
+        assert_eq!(store.kept(), 1);
+        let loaded = store.load(7, 20).await.unwrap();
+        assert_eq!((loaded.state, loaded.version), (Some(state(1)), 1));
+        assert_eq!(store.kept(), 0);
+        assert!(store.save(7, &state(2), 1, 30).await.unwrap());
+        // Every write of the chat's row forgets its kept state first.
+        for write in 0..4 {
+            store.keep(7, state(2), 2, 30);
+            match write {
+                0 => assert!(!store.save(7, &state(9), 1, 30).await.unwrap()),
+                1 => assert!(!store.record(7, &state(9), 1).await.unwrap()),
+                2 => store.put_raw(8, "{}", 30).await.unwrap(),
+                _ => store.delete(7).await.unwrap(),
+            }
+            assert_eq!(store.kept(), usize::from(write == 2), "write {write}");
+        }
+        assert!(store.load(7, 40).await.unwrap().state.is_none());
+        // A kept state past the time-to-live is not used: the row is expired as usual.
+        assert!(store.save(7, &state(3), 0, 50).await.unwrap());
+        store.keep(7, state(3), 1, 50);
+        let late = store.load(7, 151).await.unwrap();
+        assert!(late.expired && late.state.is_none());
+        assert_eq!(late.expired_state, Some(state(3)));
+        // A swept row's kept state goes with it.
+        let mut done = state(4);
+        done.finished = true;
+        assert!(store.save(9, &done, 0, 60).await.unwrap());
+        store.keep(9, done, 1, 60);
+        store.sweep(95, Duration::from_secs(30)).await.unwrap();
+        assert!(store.load(9, 96).await.unwrap().state.is_none());
+        // Bounded: the chats of the last few thousand updates.
+        for chat in 0..3 * KEPT_PER_GENERATION as i64 {
+            store.keep(1000 + chat, state(0), 1, 100);
+        }
+        assert!(store.kept() <= 2 * KEPT_PER_GENERATION, "{}", store.kept());
+        let newest = 1000 + 3 * KEPT_PER_GENERATION as i64 - 1;
+        assert_eq!(store.load(newest, 100).await.unwrap().version, 1);
+        store.close().await;
+    }
+
+    /// Replicas share PostgreSQL's rows: nothing is kept, every load reads the row.
+    #[tokio::test]
+    async fn postgres_keeps_no_state() {
+        if let Some(url) = postgres("kept").await {
+            let store = Store::open(&url, Duration::from_secs(100)).await.unwrap();
+            assert!(store.save(7, &state(1), 0, 10).await.unwrap());
+            store.keep(7, state(5), 1, 10);
+            assert_eq!(store.kept(), 0);
+            assert_eq!(store.load(7, 20).await.unwrap().state, Some(state(1)));
+            store.close().await;
         }
     }
 

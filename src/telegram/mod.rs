@@ -20,12 +20,12 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use teloxide::ApiError;
-use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
+use teloxide::dispatching::Dispatcher;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::{
     BotCommand, CallbackQueryId, ChatId, InlineKeyboardButton, InlineKeyboardMarkup,
-    MaybeInaccessibleMessage,
+    MaybeInaccessibleMessage, UpdateKind,
 };
 use teloxide::update_listeners::{UpdateListener, webhooks};
 use tracing::{info, warn};
@@ -501,6 +501,8 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
         let _ = stop_tx.send(true);
     });
     spawn_reloads(app.clone(), settings.watch.clone());
+    // What expired while the bot was down goes before the first update is read.
+    sweep(&app).await;
     spawn_sweeper(bot.clone(), app.clone());
     let flusher = app.clone();
     tokio::spawn(async move {
@@ -572,10 +574,10 @@ const IN_FLIGHT: usize = 32;
 
 /// The dispatcher: messages, button presses and channel posts to their handlers.
 fn dispatcher(bot: &Tg, app: &Arc<App>) -> Handlers {
-    let handler = dptree::entry()
-        .branch(Update::filter_message().endpoint(on_message))
-        .branch(Update::filter_callback_query().endpoint(on_callback))
-        .branch(Update::filter_channel_post().endpoint(on_channel_post));
+    // One endpoint taking the update whole: dptree hands each handler parameter over as a
+    // clone, and a filter per kind would copy the update (with its message and keyboard) once
+    // for the filter and again for each parameter.
+    let handler = dptree::entry().endpoint(on_update);
     // The dispatcher itself only asks getMe; handlers send through `Tg`. No distribution by
     // chat: teloxide's (a worker per chat, each with a queue of 64 updates) keeps as many
     // workers as were ever busy at once, and serves chats in no particular order. Instead
@@ -808,21 +810,27 @@ async fn resume_stalled(bot: &Tg, app: &App) {
     }
 }
 
+/// Deletes expired sessions, and finished ones after the grace period; counts where the
+/// unfinished ones stopped.
+async fn sweep(app: &App) {
+    match app.store.sweep(unix_now(), app.grace).await {
+        Ok((0, _)) => {}
+        Ok((n, expired)) => {
+            info!(sessions = n, "deleted expired or finished sessions");
+            for state in expired {
+                app.count_expiry(&state).await;
+            }
+        }
+        Err(e) => warn!(error = %e, "sweeping sessions failed"),
+    }
+}
+
 /// Deletes expired and finished sessions, resends replies cut short, forgets quiet chats'
 /// flood allowances, and gives freed memory back to the system.
 fn spawn_sweeper(bot: Tg, app: Arc<App>) {
     tokio::spawn(async move {
         loop {
-            match app.store.sweep(unix_now(), app.grace).await {
-                Ok((0, _)) => {}
-                Ok((n, expired)) => {
-                    info!(sessions = n, "deleted expired or finished sessions");
-                    for state in expired {
-                        app.count_expiry(&state).await;
-                    }
-                }
-                Err(e) => warn!(error = %e, "sweeping sessions failed"),
-            }
+            sweep(&app).await;
             if let Some(months) = app.keep_months {
                 let cutoff = Date::today_utc().add_days(-30 * i64::from(months));
                 if let Err(e) = app.store.forget_counters_before(&cutoff.to_string()).await {
@@ -870,25 +878,32 @@ async fn set_commands(bot: &Tg, set: &RuleSet) {
     }
 }
 
-async fn on_message(
-    bot: Tg,
-    msg: Message,
-    update: Update,
-    app: Arc<App>,
-) -> Result<(), std::convert::Infallible> {
+/// Messages, button presses and channel posts to their handlers; other updates are ignored.
+async fn on_update(bot: Tg, update: Update, app: Arc<App>) -> Result<(), std::convert::Infallible> {
+    let id = update.id.0;
+    match update.kind {
+        UpdateKind::Message(msg) => on_message(bot, msg, id, app).await,
+        UpdateKind::CallbackQuery(query) => on_callback(bot, query, id, app).await,
+        UpdateKind::ChannelPost(msg) => on_channel_post(bot, msg, app).await,
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn on_message(bot: Tg, msg: Message, update: u32, app: Arc<App>) {
     let chat = msg.chat.id;
     let client_lang = msg.from.as_ref().and_then(|u| u.language_code.clone());
     if !msg.chat.is_private() {
         private_only(&bot, &app, chat, client_lang.as_deref()).await;
-        return Ok(());
+        return;
     }
     match app.pace(chat) {
         Pace::Go => {}
         Pace::SlowDown => {
             say(&bot, &app, chat, client_lang.as_deref(), "ui-flood").await;
-            return Ok(());
+            return;
         }
-        Pace::Ignore => return Ok(()),
+        Pace::Ignore => return,
     }
     if let Some(text) = msg.text()
         && is_stats_command(text)
@@ -896,7 +911,7 @@ async fn on_message(
         && app.admins.contains(&user.id.0)
     {
         send_stats(&bot, &app, chat, client_lang.as_deref()).await;
-        return Ok(());
+        return;
     }
     let event = match msg.text() {
         Some(text) => Event::from_text(text),
@@ -904,7 +919,7 @@ async fn on_message(
     };
     let job = Job {
         delivery: Some(Delivery {
-            id: update.id.0,
+            id: update,
             sent_at: Some(msg.date.timestamp()),
         }),
         event,
@@ -912,26 +927,20 @@ async fn on_message(
         press: None,
     };
     admit(&bot, &app, chat, job).await;
-    Ok(())
 }
 
-async fn on_callback(
-    bot: Tg,
-    query: CallbackQuery,
-    update: Update,
-    app: Arc<App>,
-) -> Result<(), std::convert::Infallible> {
+async fn on_callback(bot: Tg, query: CallbackQuery, update: u32, app: Arc<App>) {
     let id = query.id.clone();
     let Some(message) = query.message.as_ref() else {
         // A button on an inline-mode message: not ours.
         answer(&bot, &id, None).await;
-        return Ok(());
+        return;
     };
     let chat = message.chat().id;
     let client_lang = query.from.language_code.clone();
     if !message.chat().is_private() {
         answer(&bot, &id, None).await;
-        return Ok(());
+        return;
     }
     let pace = app.pace(chat);
     if pace != Pace::Go {
@@ -939,7 +948,7 @@ async fn on_callback(
         if pace == Pace::SlowDown {
             say(&bot, &app, chat, client_lang.as_deref(), "ui-flood").await;
         }
-        return Ok(());
+        return;
     }
     let shown = match message {
         MaybeInaccessibleMessage::Regular(m) => Some(m.id.0),
@@ -951,7 +960,7 @@ async fn on_callback(
     };
     let job = Job {
         delivery: Some(Delivery {
-            id: update.id.0,
+            id: update,
             sent_at: None,
         }),
         event,
@@ -959,16 +968,10 @@ async fn on_callback(
         press: Some(id),
     };
     admit(&bot, &app, chat, job).await;
-    Ok(())
 }
 
-async fn on_channel_post(
-    bot: Tg,
-    msg: Message,
-    app: Arc<App>,
-) -> Result<(), std::convert::Infallible> {
+async fn on_channel_post(bot: Tg, msg: Message, app: Arc<App>) {
     private_only(&bot, &app, msg.chat.id, None).await;
-    Ok(())
 }
 
 /// `/stats` for an administrator: the summaries of the last 7 and 30 days (UTC, ending today or
@@ -1353,14 +1356,17 @@ async fn process(
     // Every reply is sent: the decision is complete. This write also stores the id of the
     // message now on screen (to edit it later), known only after sending. If another update
     // of this chat was stored meanwhile, its state wins.
-    if let Some(s) = state.as_mut() {
+    // Once stored, the state is kept for the chat's next update, which then need not read it.
+    if let Some(mut s) = state {
         s.pending = None;
         s.pending_by = None;
         s.sends = 0;
         s.sent = 0;
         s.replied_at = Some(unix_now());
-        if let Err(e) = app.store.record(chat.0, s, version).await {
-            warn!(error = %e, "storing a session failed");
+        match app.store.record(chat.0, &s, version).await {
+            Ok(true) => app.store.keep(chat.0, s, version + 1, now),
+            Ok(false) => {}
+            Err(e) => warn!(error = %e, "storing a session failed"),
         }
     }
     counted().await;

@@ -24,9 +24,10 @@ impl Rumbo {
     /// Starts `rumbo run ARGS` on the SQLite file `db`, as of 2023-11-01, and waits until it
     /// polls.
     pub fn start(api: &FakeApi, db: &Path, args: &[&str], env: &[(&str, &str)]) -> Rumbo {
+        let polls = api.with_state(|s| s.count_requests("getUpdates"));
         let bot = Rumbo::spawn(api, &format!("sqlite:{}", db.display()), args, env);
-        // Ready once it polls.
-        api.wait_until_blocking(|s| s.count_requests("getUpdates") > 0, WAIT)
+        // Ready once it polls (a process started earlier on the same fake polled already).
+        api.wait_until_blocking(|s| s.count_requests("getUpdates") > polls, WAIT)
             .unwrap_or_else(|e| panic!("the bot never polled: {e:?}\n{}", bot.log()));
         bot
     }
