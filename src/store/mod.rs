@@ -229,7 +229,10 @@ mod statement {
 
 /// A state as its row stores it: the JSON, the rules version it runs on, whether finished.
 fn columns(state: &ChatState) -> Result<(String, &str, i64), StoreError> {
-    let text = serde_json::to_string(state).map_err(|e| StoreError(e.to_string()))?;
+    // Written into room for a typical state at once, not grown a few bytes at a time.
+    let mut json = Vec::with_capacity(2048);
+    serde_json::to_writer(&mut json, state).map_err(|e| StoreError(e.to_string()))?;
+    let text = String::from_utf8(json).map_err(|e| StoreError(e.to_string()))?;
     let rules_version = state
         .session
         .as_ref()
@@ -251,6 +254,10 @@ pub struct Store {
 /// How many states [`Kept`] holds at most: two generations of this many.
 const KEPT_PER_GENERATION: usize = 2048;
 
+/// After how many seconds without an update a chat's kept state is dropped (by the bot's
+/// sweeper, through [`Store::drop_kept_before`]).
+pub const KEPT_IDLE: i64 = 600;
+
 /// The states this process stored last, each with its row's version and time of activity,
 /// handed over by the bot once an update's replies are all sent ([`Store::keep`]), so that
 /// the chat's next update need not read and parse its row. Only on SQLite, where one process
@@ -259,7 +266,7 @@ const KEPT_PER_GENERATION: usize = 2048;
 /// PostgreSQL replicas write the same rows.) A state is taken out when loaded and kept again
 /// after the next update, so nothing is copied. Bounded: when the newer generation is full it
 /// becomes the older one and the older one is dropped, so the chats active in the last few
-/// thousand updates stay.
+/// thousand updates stay, and the sweeper drops those idle for [`KEPT_IDLE`] seconds.
 #[derive(Default)]
 struct Kept {
     newer: HashMap<i64, KeptState>,
@@ -285,6 +292,11 @@ impl Kept {
         }
         self.older.remove(&chat);
         self.newer.insert(chat, kept);
+    }
+
+    fn drop_before(&mut self, cutoff: i64) {
+        self.newer.retain(|_, kept| kept.updated_at >= cutoff);
+        self.older.retain(|_, kept| kept.updated_at >= cutoff);
     }
 
     fn len(&self) -> usize {
@@ -372,6 +384,14 @@ impl Store {
     /// Forgets the chat's kept state: its row is about to change.
     fn forget(&self, chat: i64) -> Option<KeptState> {
         self.kept.as_ref().and_then(|kept| lock(kept).take(chat))
+    }
+
+    /// Drops the kept states of chats idle since before `cutoff` (Unix time): their next
+    /// update, if any, reads the row. The sweeper calls this, so an idle bot holds none.
+    pub fn drop_kept_before(&self, cutoff: i64) {
+        if let Some(kept) = &self.kept {
+            lock(kept).drop_before(cutoff);
+        }
     }
 
     /// How many states are kept (tests).
@@ -966,6 +986,10 @@ mod tests {
         store.keep(9, done, 1, 60);
         store.sweep(95, Duration::from_secs(30)).await.unwrap();
         assert!(store.load(9, 96).await.unwrap().state.is_none());
+        // Dropped once idle for a while.
+        store.keep(9, state(4), 1, 60);
+        store.drop_kept_before(61);
+        assert_eq!(store.kept(), 0);
         // Bounded: the chats of the last few thousand updates.
         for chat in 0..3 * KEPT_PER_GENERATION as i64 {
             store.keep(1000 + chat, state(0), 1, 100);

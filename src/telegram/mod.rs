@@ -813,7 +813,9 @@ async fn resume_stalled(bot: &Tg, app: &App) {
 /// Deletes expired sessions, and finished ones after the grace period; counts where the
 /// unfinished ones stopped.
 async fn sweep(app: &App) {
-    match app.store.sweep(unix_now(), app.grace).await {
+    let now = unix_now();
+    app.store.drop_kept_before(now - crate::store::KEPT_IDLE);
+    match app.store.sweep(now, app.grace).await {
         Ok((0, _)) => {}
         Ok((n, expired)) => {
             info!(sessions = n, "deleted expired or finished sessions");
