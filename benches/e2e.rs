@@ -527,7 +527,7 @@ fn load(runtime: &tokio::runtime::Runtime) {
     println!("|---|---|---|---|---|---|---|---|");
     for r in &rows {
         println!(
-            "| {} | {:.0} | {:.2} | {} / {} / {} | {} / {} / {} | {:.2} | {:.2} | {} |",
+            "| {} | {:.0} | {:.2} | {} / {} / {} | {} / {} / {} | {:.3} | {:.3} | {} |",
             r.name,
             r.updates_per_second,
             r.updates_per_second / echo,
