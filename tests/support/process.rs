@@ -107,7 +107,16 @@ impl Rumbo {
                 std::thread::sleep(Duration::from_millis(100));
                 return (status.code().unwrap_or(-1), self.log());
             }
-            assert!(Instant::now() < deadline, "rumbo did not stop on SIGTERM");
+            if Instant::now() >= deadline {
+                // What it was doing, for the failure's reader (the log holds no personal data).
+                let log = self.log();
+                let tail: Vec<&str> = log.lines().rev().take(40).collect();
+                let tail: Vec<&str> = tail.into_iter().rev().collect();
+                panic!(
+                    "rumbo did not stop on SIGTERM; its log ends:\n{}",
+                    tail.join("\n")
+                );
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
