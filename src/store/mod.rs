@@ -254,9 +254,9 @@ pub struct Store {
 /// How many states [`Kept`] holds at most: two generations of this many.
 const KEPT_PER_GENERATION: usize = 2048;
 
-/// After how many seconds without an update a chat's kept state is dropped (by the bot's
-/// sweeper, through [`Store::drop_kept_before`]).
-pub const KEPT_IDLE: i64 = 600;
+/// After how many seconds without an update a chat's kept state is dropped (by
+/// [`Store::sweep`]).
+const KEPT_IDLE: i64 = 600;
 
 /// The states this process stored last, each with its row's version and time of activity,
 /// handed over by the bot once an update's replies are all sent ([`Store::keep`]), so that
@@ -297,10 +297,6 @@ impl Kept {
     fn drop_before(&mut self, cutoff: i64) {
         self.newer.retain(|_, kept| kept.updated_at >= cutoff);
         self.older.retain(|_, kept| kept.updated_at >= cutoff);
-    }
-
-    fn len(&self) -> usize {
-        self.newer.len() + self.older.len()
     }
 }
 
@@ -387,17 +383,20 @@ impl Store {
     }
 
     /// Drops the kept states of chats idle since before `cutoff` (Unix time): their next
-    /// update, if any, reads the row. The sweeper calls this, so an idle bot holds none.
-    pub fn drop_kept_before(&self, cutoff: i64) {
+    /// update, if any, reads the row. Each sweep calls this, so an idle bot holds none.
+    fn drop_kept_before(&self, cutoff: i64) {
         if let Some(kept) = &self.kept {
             lock(kept).drop_before(cutoff);
         }
     }
 
-    /// How many states are kept (tests).
-    #[doc(hidden)]
-    pub fn kept(&self) -> usize {
-        self.kept.as_ref().map_or(0, |kept| lock(kept).len())
+    /// How many states are kept.
+    #[cfg(test)]
+    fn kept(&self) -> usize {
+        self.kept.as_ref().map_or(0, |kept| {
+            let kept = lock(kept);
+            kept.newer.len() + kept.older.len()
+        })
     }
 
     /// The chat's state; an expired or unreadable row is deleted and reported as such. A state
@@ -650,13 +649,14 @@ impl Store {
     }
 
     /// Deletes rows idle longer than the time-to-live, and finished ones idle longer than
-    /// `grace`. Returns how many went, and the unfinished ones that expired (to count where
-    /// they stopped).
+    /// `grace`; drops the states kept for chats idle longer than [`KEPT_IDLE`]. Returns how
+    /// many rows went, and the unfinished ones that expired (to count where they stopped).
     pub async fn sweep(
         &self,
         now: i64,
         grace: Duration,
     ) -> Result<(u64, Vec<ChatState>), StoreError> {
+        self.drop_kept_before(now - KEPT_IDLE);
         let expired_before = now - self.ttl.as_secs() as i64;
         let finished_before = now - grace.as_secs() as i64;
         let rows: Vec<(i64, String, i64)> = match &self.pool {
@@ -986,9 +986,17 @@ mod tests {
         store.keep(9, done, 1, 60);
         store.sweep(95, Duration::from_secs(30)).await.unwrap();
         assert!(store.load(9, 96).await.unwrap().state.is_none());
-        // Dropped once idle for a while.
+        // Dropped by a sweep once idle for a while, not before.
         store.keep(9, state(4), 1, 60);
-        store.drop_kept_before(61);
+        store
+            .sweep(60 + KEPT_IDLE, Duration::from_secs(30))
+            .await
+            .unwrap();
+        assert_eq!(store.kept(), 1);
+        store
+            .sweep(61 + KEPT_IDLE, Duration::from_secs(30))
+            .await
+            .unwrap();
         assert_eq!(store.kept(), 0);
         // Bounded: the chats of the last few thousand updates.
         for chat in 0..3 * KEPT_PER_GENERATION as i64 {

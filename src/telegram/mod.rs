@@ -813,9 +813,7 @@ async fn resume_stalled(bot: &Tg, app: &App) {
 /// Deletes expired sessions, and finished ones after the grace period; counts where the
 /// unfinished ones stopped.
 async fn sweep(app: &App) {
-    let now = unix_now();
-    app.store.drop_kept_before(now - crate::store::KEPT_IDLE);
-    match app.store.sweep(now, app.grace).await {
+    match app.store.sweep(unix_now(), app.grace).await {
         Ok((0, _)) => {}
         Ok((n, expired)) => {
             info!(sessions = n, "deleted expired or finished sessions");
@@ -828,11 +826,11 @@ async fn sweep(app: &App) {
 }
 
 /// Deletes expired and finished sessions, resends replies cut short, forgets quiet chats'
-/// flood allowances, and gives freed memory back to the system.
+/// flood allowances, and gives freed memory back to the system. The first round's sweep is
+/// the one `run` makes before polling.
 fn spawn_sweeper(bot: Tg, app: Arc<App>) {
     tokio::spawn(async move {
         loop {
-            sweep(&app).await;
             if let Some(months) = app.keep_months {
                 let cutoff = Date::today_utc().add_days(-30 * i64::from(months));
                 if let Err(e) = app.store.forget_counters_before(&cutoff.to_string()).await {
@@ -849,6 +847,7 @@ fn spawn_sweeper(bot: Tg, app: Arc<App>) {
             // What the chats handled since the last sweep freed goes back to the system.
             crate::memory::give_back();
             tokio::time::sleep(app.sweep_every).await;
+            sweep(&app).await;
         }
     });
 }

@@ -110,8 +110,8 @@ impl Rumbo {
             if Instant::now() >= deadline {
                 // What it was doing, for the failure's reader (the log holds no personal data).
                 let log = self.log();
-                let tail: Vec<&str> = log.lines().rev().take(40).collect();
-                let tail: Vec<&str> = tail.into_iter().rev().collect();
+                let lines: Vec<&str> = log.lines().collect();
+                let tail = &lines[lines.len().saturating_sub(40)..];
                 panic!(
                     "rumbo did not stop on SIGTERM; its log ends:\n{}",
                     tail.join("\n")
