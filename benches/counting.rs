@@ -79,7 +79,7 @@ fn update(bencher: Bencher, mode: &str) {
         rt.block_on(async {
             let loaded = store.load(chat, 1_000).await.expect("load");
             store
-                .save(chat, &state, loaded.version, 1_000)
+                .save(chat, &state, loaded.version, loaded.active_at, 1_000)
                 .await
                 .expect("save");
             match mode {

@@ -5,7 +5,7 @@
 //! ```sh
 //! cargo bench --bench e2e                           # every scenario, full sizes (~15 min)
 //! E2E_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench e2e
-//! E2E_ONLY=load E2E_USERS=100 cargo bench --bench e2e   # a quick look
+//! E2E_ONLY=load E2E_USERS=100 E2E_ROUNDS=1 cargo bench --bench e2e   # a quick look
 //! ```
 //!
 //! Scenarios (`E2E_ONLY`, comma-separated; default all):
@@ -18,6 +18,10 @@
 //!   only echoes (a message: its text back with five buttons; a press: answered, then its data
 //!   back with the buttons). Rumbo runs with `--no-pacing` here, the echo bot has no pacing
 //!   either: with Telegram's 30 messages a second both would measure the limit, not the code.
+//!   `E2E_ROUNDS` rounds (default 5) each run every bot once, each round starting one bot
+//!   further along, so that every bot takes every place in the order as often as the others;
+//!   each bot's median and range over the rounds are printed, and each round's ratio to the
+//!   echo bot of the same round.
 //! * `memory`: `E2E_CHATS` distinct chats (default 100,000) each send `/start` and press the
 //!   first answer, `E2E_CONCURRENT` (default 1,000) at a time; the peak resident memory
 //!   (`VmHWM`) and the resident memory now (`VmRSS`) of `rumbo run` along the way.
@@ -421,15 +425,28 @@ fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
 
-struct Row {
-    name: String,
-    updates_per_second: f64,
-    /// CPU time of the bot per update, and of this process (the fake and the people).
-    bot_cpu_ms: f64,
-    driver_cpu_ms: f64,
-    first: [Duration; 3],
-    screen: [Duration; 3],
+/// One run of a bot under a plan.
+struct Run {
+    updates: usize,
+    wall: Duration,
+    /// CPU seconds of the bot, and of this process (the fake and the people), over the run.
+    bot_cpu: f64,
+    driver_cpu: f64,
+    /// Sorted latencies (see [`Measured`]).
+    first: Vec<Duration>,
+    screen: Vec<Duration>,
     warnings: usize,
+}
+
+impl Run {
+    fn updates_per_second(&self) -> f64 {
+        self.updates as f64 / self.wall.as_secs_f64()
+    }
+
+    /// The `p`th percentile of the latency to the next screen.
+    fn screen_at(&self, p: f64) -> Duration {
+        percentile(&self.screen, p)
+    }
 }
 
 /// CPU seconds (user + system) a process has used, from `/proc/PID/stat`.
@@ -449,25 +466,16 @@ fn cpu_seconds(pid: &str) -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-fn row(name: &str, m: &mut Measured, bot: &Bot, cpu_before: (f64, f64)) -> Row {
-    let bot_cpu = cpu_seconds(&bot.pid().to_string()) - cpu_before.0;
-    let driver_cpu = cpu_seconds("self") - cpu_before.1;
+fn run_of(mut m: Measured, bot: &Bot, cpu_before: (f64, f64)) -> Run {
     m.first_reply.sort();
     m.next_screen.sort();
-    let three = |v: &[Duration]| {
-        [
-            percentile(v, 0.5),
-            percentile(v, 0.99),
-            v.last().copied().unwrap_or_default(),
-        ]
-    };
-    Row {
-        name: name.to_owned(),
-        updates_per_second: m.updates as f64 / m.wall.as_secs_f64(),
-        bot_cpu_ms: bot_cpu * 1000.0 / m.updates as f64,
-        driver_cpu_ms: driver_cpu * 1000.0 / m.updates as f64,
-        first: three(&m.first_reply),
-        screen: three(&m.next_screen),
+    Run {
+        updates: m.updates,
+        wall: m.wall,
+        bot_cpu: cpu_seconds(&bot.pid().to_string()) - cpu_before.0,
+        driver_cpu: cpu_seconds("self") - cpu_before.1,
+        first: m.first_reply,
+        screen: m.next_screen,
         warnings: bot.warnings(),
     }
 }
@@ -476,6 +484,7 @@ fn row(name: &str, m: &mut Measured, bot: &Bot, cpu_before: (f64, f64)) -> Row {
 
 fn load(runtime: &tokio::runtime::Runtime) {
     let users = env_usize("E2E_USERS", 1_000);
+    let rounds = env_usize("E2E_ROUNDS", 5).max(1);
     let plan = Plan {
         people: users,
         concurrent: usize::MAX,
@@ -484,67 +493,123 @@ fn load(runtime: &tokio::runtime::Runtime) {
         first_chat: 1_000_000,
     };
     println!(
-        "\n== load: {users} people at once, each a whole interview ({} updates), through HTTP",
+        "\n== load: {users} people at once, each a whole interview ({} updates), through HTTP; \
+         {rounds} rounds",
         plan.presses.len() + 1
     );
-    let mut rows = Vec::new();
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let mut run = |name: &str, start: &dyn Fn(&FakeApi) -> Bot| {
-        let api = runtime.block_on(FakeApi::start());
-        let bot = start(&api);
-        let before = (cpu_seconds(&bot.pid().to_string()), cpu_seconds("self"));
-        let mut m = drive(&api, &plan, |_| {});
-        let r = row(name, &mut m, &bot, before);
-        println!(
-            "  {name}: {:.0} updates/s, next screen p50 {} ms",
-            r.updates_per_second,
-            ms(r.screen[0])
-        );
-        rows.push(r);
-        drop(bot);
-    };
-    let db = |name: &str| format!("sqlite:{}", dir.path().join(name).display());
-    run("rumbo, SQLite", &|api| {
-        Bot::rumbo(api, &db("a.db"), &["--no-pacing"])
-    });
-    run("rumbo, SQLite, --no-counters", &|api| {
-        Bot::rumbo(api, &db("b.db"), &["--no-pacing", "--no-counters"])
-    });
     let postgres = std::env::var("E2E_POSTGRES").ok();
+    let postgres_url = |server: &str| runtime.block_on(create_database(server, "rumbo_e2e_load"));
+    // The bots measured, the echo first: each round runs them all, starting one further along
+    // the list, so that each takes every place in the order as often as the others (the
+    // machine's speed drifts, and a later run finds this process's memory warmer).
+    type Start<'a> = Box<dyn Fn(&FakeApi, usize) -> Bot + 'a>;
+    let db = |name: &str, round: usize| {
+        format!(
+            "sqlite:{}",
+            dir.path().join(format!("{name}{round}.db")).display()
+        )
+    };
+    let mut bots: Vec<(&str, Start)> = vec![
+        ("bare teloxide echo", Box::new(|api, _| Bot::echo(api))),
+        (
+            "rumbo, SQLite",
+            Box::new(|api, round| Bot::rumbo(api, &db("a", round), &["--no-pacing"])),
+        ),
+        (
+            "rumbo, SQLite, --no-counters",
+            Box::new(|api, round| {
+                Bot::rumbo(api, &db("b", round), &["--no-pacing", "--no-counters"])
+            }),
+        ),
+    ];
     if let Some(server) = &postgres {
-        let url = runtime.block_on(create_database(server, "rumbo_e2e_load"));
-        run("rumbo, PostgreSQL", &|api| {
-            Bot::rumbo(api, &url, &["--no-pacing"])
-        });
+        bots.push((
+            "rumbo, PostgreSQL",
+            Box::new(move |api, _| {
+                let url = postgres_url(server);
+                Bot::rumbo(api, &url, &["--no-pacing"])
+            }),
+        ));
+    }
+    // Per bot, per round.
+    let mut runs: Vec<Vec<Run>> = (0..bots.len()).map(|_| Vec::new()).collect();
+    for round in 0..rounds {
+        for k in 0..bots.len() {
+            let b = (round + k) % bots.len();
+            let (name, start) = &bots[b];
+            let api = runtime.block_on(FakeApi::start());
+            let bot = start(&api, round);
+            let before = (cpu_seconds(&bot.pid().to_string()), cpu_seconds("self"));
+            let m = drive(&api, &plan, |_| {});
+            let r = run_of(m, &bot, before);
+            println!(
+                "  round {}: {name}: {:.0} updates/s",
+                round + 1,
+                r.updates_per_second()
+            );
+            runs[b].push(r);
+            drop(bot);
+        }
+    }
+    if let Some(server) = &postgres {
         runtime.block_on(drop_database(server, "rumbo_e2e_load"));
     }
-    run("bare teloxide echo", &|api| Bot::echo(api));
-
-    let echo = rows.last().map_or(1.0, |r| r.updates_per_second);
+    let echo = &runs[0];
     println!(
-        "\n| bot | updates/s | vs echo | first reply p50 / p99 / max (ms) | next screen p50 / p99 / max (ms) | bot CPU per update (ms) | fake + people CPU per update (ms) | warnings |"
+        "\n| bot | updates/s, median (range) | vs echo, median (range) | first reply p50 / p99 / max (ms) | next screen p50 / p99 / max (ms) | bot CPU per update (ms) | fake + people CPU per update (ms) | warnings |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    for r in &rows {
+    for ((name, _), runs) in bots.iter().zip(&runs) {
+        // Each round's against the echo of the same round.
+        let ratios: Vec<f64> = runs
+            .iter()
+            .zip(echo)
+            .map(|(r, e)| r.updates_per_second() / e.updates_per_second())
+            .collect();
+        let speeds: Vec<f64> = runs.iter().map(Run::updates_per_second).collect();
+        let mut first: Vec<Duration> = runs.iter().flat_map(|r| r.first.clone()).collect();
+        let mut screen: Vec<Duration> = runs.iter().flat_map(|r| r.screen.clone()).collect();
+        first.sort();
+        screen.sort();
+        let updates: usize = runs.iter().map(|r| r.updates).sum();
+        let per_update = |cpu: f64| cpu * 1000.0 / updates as f64;
+        let (low, mid, high) = spread(&speeds);
+        let (rlow, rmid, rhigh) = spread(&ratios);
         println!(
-            "| {} | {:.0} | {:.2} | {} / {} / {} | {} / {} / {} | {:.3} | {:.3} | {} |",
-            r.name,
-            r.updates_per_second,
-            r.updates_per_second / echo,
-            ms(r.first[0]),
-            ms(r.first[1]),
-            ms(r.first[2]),
-            ms(r.screen[0]),
-            ms(r.screen[1]),
-            ms(r.screen[2]),
-            r.bot_cpu_ms,
-            r.driver_cpu_ms,
-            r.warnings
+            "| {name} | {mid:.0} ({low:.0}–{high:.0}) | {rmid:.2} ({rlow:.2}–{rhigh:.2}) | {} | {} | {:.3} | {:.3} | {} |",
+            three(&first),
+            three(&screen),
+            per_update(runs.iter().map(|r| r.bot_cpu).sum()),
+            per_update(runs.iter().map(|r| r.driver_cpu).sum()),
+            runs.iter().map(|r| r.warnings).sum::<usize>()
         );
     }
     if postgres.is_none() {
         println!("(PostgreSQL skipped: set E2E_POSTGRES=postgres://user@host:port/db)");
     }
+}
+
+/// The lowest, the median and the highest of `values`.
+fn spread(values: &[f64]) -> (f64, f64, f64) {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let mid = if v.len() % 2 == 1 {
+        v[v.len() / 2]
+    } else {
+        (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
+    };
+    (v[0], mid, v[v.len() - 1])
+}
+
+/// `p50 / p99 / max` of sorted latencies, in milliseconds.
+fn three(sorted: &[Duration]) -> String {
+    format!(
+        "{} / {} / {}",
+        ms(percentile(sorted, 0.5)),
+        ms(percentile(sorted, 0.99)),
+        ms(sorted.last().copied().unwrap_or_default())
+    )
 }
 
 /// Creates a fresh database `name` on the server `server` (a URL); returns its URL.
@@ -622,7 +687,7 @@ fn memory(runtime: &tokio::runtime::Runtime) {
         .iter()
         .map(|pct| chats * pct / 100)
         .collect();
-    let mut m = drive(&api, &plan, |done| {
+    let m = drive(&api, &plan, |done| {
         while next < checkpoints.len() && done >= checkpoints[next] {
             let (hwm, rss) = memory_of(pid);
             println!(
@@ -633,7 +698,7 @@ fn memory(runtime: &tokio::runtime::Runtime) {
             next += 1;
         }
     });
-    let r = row("memory", &mut m, &bot, before);
+    let r = run_of(m, &bot, before);
     // The sweeper forgets quiet chats' flood allowances after two minutes.
     std::thread::sleep(Duration::from_secs(
         env_usize("E2E_MEMORY_SETTLE_SECONDS", 150) as u64,
@@ -647,7 +712,8 @@ fn memory(runtime: &tokio::runtime::Runtime) {
     }
     println!(
         "({:.0} updates/s over the run, {} warnings)",
-        r.updates_per_second, r.warnings
+        r.updates_per_second(),
+        r.warnings
     );
 }
 
@@ -675,8 +741,10 @@ fn burst(runtime: &tokio::runtime::Runtime) {
         first_chat: 20_000_000,
     };
     let before = (cpu_seconds(&bot.pid().to_string()), cpu_seconds("self"));
-    let mut m = drive(&api, &plan, |_| {});
-    let r = row("burst", &mut m, &bot, before);
+    let m = drive(&api, &plan, |_| {});
+    let first_screen_at = m.first_screen_at.clone();
+    let start = m.start;
+    let r = run_of(m, &bot, before);
     // Everyone got exactly one question, and how far the answers strayed from the order of
     // arrival.
     let (questions, rejected, messages) = api.with_state(|s| {
@@ -686,7 +754,7 @@ fn burst(runtime: &tokio::runtime::Runtime) {
             if r.status == Some(429) {
                 rejected += 1;
             }
-            if r.status == Some(200) && m.start.is_some_and(|t| r.at >= t) {
+            if r.status == Some(200) && start.is_some_and(|t| r.at >= t) {
                 messages += 1;
             }
             if r.status == Some(200)
@@ -700,8 +768,7 @@ fn burst(runtime: &tokio::runtime::Runtime) {
     });
     let answered = questions.len();
     let twice = questions.values().filter(|&&n| n > 1).count();
-    let mut by_answer: Vec<(Instant, usize)> = m
-        .first_screen_at
+    let mut by_answer: Vec<(Instant, usize)> = first_screen_at
         .iter()
         .enumerate()
         .filter_map(|(i, t)| t.map(|t| (t, i)))
@@ -720,11 +787,11 @@ fn burst(runtime: &tokio::runtime::Runtime) {
     println!("|---|---|---|---|---|---|---|---|---|---|");
     println!(
         "| {people} | {answered} | {twice} | {rejected} | {:.1} | {:.1} | {:.1} / {:.1} / {:.1} | {in_place} | {max_displacement} | {} |",
-        messages as f64 / m.wall.as_secs_f64().max(f64::MIN_POSITIVE),
-        people as f64 / m.wall.as_secs_f64().max(f64::MIN_POSITIVE),
-        r.screen[0].as_secs_f64(),
-        r.screen[1].as_secs_f64(),
-        r.screen[2].as_secs_f64(),
+        messages as f64 / r.wall.as_secs_f64().max(f64::MIN_POSITIVE),
+        people as f64 / r.wall.as_secs_f64().max(f64::MIN_POSITIVE),
+        r.screen_at(0.5).as_secs_f64(),
+        r.screen_at(0.99).as_secs_f64(),
+        r.screen_at(1.0).as_secs_f64(),
         r.warnings
     );
 }

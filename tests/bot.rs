@@ -143,6 +143,37 @@ fn a_whole_interview_in_spanish_and_in_english() {
     assert_eq!(code, 0, "{log}");
 }
 
+/// With an outbound proxy named in the environment, every request goes through it (on
+/// reqwest, which speaks to proxies; without one the bot posts on hyper directly, as in every
+/// other test). The Bot API's host here does not exist: the proxy, which is the fake itself
+/// (it reads the absolute URLs a proxy receives), is the only way to it.
+#[test]
+fn an_outbound_proxy_from_the_environment_carries_every_request() {
+    let api = FakeApi::start_blocking();
+    let (_dir, db) = temp_db();
+    let proxy = api.url();
+    let bot = Bot::start(
+        &api,
+        &db,
+        &[],
+        &[
+            ("TELOXIDE_API_URL", "http://api.telegram.invalid/"),
+            ("HTTP_PROXY", proxy.as_str()),
+            ("NO_PROXY", ""),
+            ("no_proxy", ""),
+        ],
+    );
+    let person = Person::new(&api, 1001, Some("en"));
+    interview(&person);
+    assert!(person.transcript().contains("Your result"));
+    let (code, log) = bot.stop();
+    assert_eq!(code, 0, "{log}");
+    assert!(
+        log.contains("through the proxy the environment names"),
+        "{log}"
+    );
+}
+
 #[test]
 fn nothing_is_counted_with_no_counters() {
     let api = FakeApi::start_blocking();

@@ -100,6 +100,79 @@ fn a_standby_takes_over_polling_when_the_poller_is_killed() {
     assert!(!names(&log, 7199) && !names(&log, 7100), "{log}");
 }
 
+/// The server processes serving database `db` (the bot's connections), frozen with SIGSTOP
+/// until dropped: to the bot, a database that stopped answering without closing anything.
+struct Frozen(Vec<String>);
+
+impl Frozen {
+    fn backends_of(db: &str) -> Frozen {
+        let admin = std::env::var("RUMBO_TEST_POSTGRES").expect("a test server");
+        let name = db.rsplit('/').next().expect("a database name").to_owned();
+        let pids: Vec<i32> = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let pool = sqlx::PgPool::connect(&admin)
+                    .await
+                    .expect("the test server");
+                let pids =
+                    sqlx::query_scalar("SELECT pid FROM pg_stat_activity WHERE datname = $1")
+                        .bind(&name)
+                        .fetch_all(&pool)
+                        .await
+                        .expect("the server's sessions");
+                pool.close().await;
+                pids
+            });
+        assert!(!pids.is_empty(), "the bot has no connection to {name}");
+        let pids: Vec<String> = pids.iter().map(i32::to_string).collect();
+        let status = std::process::Command::new("kill")
+            .arg("-STOP")
+            .args(&pids)
+            .status()
+            .expect("kill runs");
+        assert!(
+            status.success(),
+            "cannot stop the server's processes (run as their owner or root)"
+        );
+        Frozen(pids)
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg("-CONT")
+            .args(&self.0)
+            .status();
+    }
+}
+
+/// A stop asked for while the database hangs (its server processes frozen: no answer, no
+/// closed connection) still ends the process, within seconds: the poller's lock is given up
+/// and the pools closed with a bounded wait.
+#[test]
+fn a_stop_ends_the_process_even_when_the_database_hangs() {
+    let Some(db) = database("hang") else {
+        return;
+    };
+    let api = FakeApi::start_blocking();
+    let bot = Rumbo::spawn(&api, &db, &[], &[]);
+    bot.wait_for_log("elected", 1);
+    let person = Person::new(&api, 7300, Some("en"));
+    person.text("/start");
+    person.press_nth(VENEZUELAN_IN_COLOMBIA[0]);
+    let frozen = Frozen::backends_of(&db);
+    let stopping = Instant::now();
+    let (code, log) = bot.stop();
+    let took = stopping.elapsed();
+    drop(frozen);
+    eprintln!("stopped {took:?} after SIGTERM with the database frozen");
+    assert_eq!(code, 0, "{log}");
+    assert!(took < Duration::from_secs(20), "{took:?}\n{log}");
+}
+
 /// Posts `update` to the webhook at `addr` as Telegram would; the HTTP status.
 fn post(addr: &str, update: &Value) -> u16 {
     let body = update.to_string();

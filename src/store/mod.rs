@@ -147,13 +147,17 @@ impl Lease {
     }
 
     /// Gives the lock up (on a clean stop), so a standby need not wait for the connection to
-    /// time out.
+    /// time out; within two seconds, else the connection is dropped, which frees the lock too
+    /// once the server sees it closed.
     pub async fn release(mut self) {
-        let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-            .bind(POLL_LOCK)
-            .execute(&mut self.conn)
-            .await;
-        let _ = sqlx::Connection::close(self.conn).await;
+        let _ = tokio::time::timeout(Duration::from_secs(2), async {
+            let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(POLL_LOCK)
+                .execute(&mut self.conn)
+                .await;
+            let _ = sqlx::Connection::close(self.conn).await;
+        })
+        .await;
     }
 }
 
@@ -174,6 +178,8 @@ pub struct Loaded {
     pub state: Option<ChatState>,
     /// The row version to compare against when saving (0: no row).
     pub version: i64,
+    /// The row's recorded time of last activity (Unix time; 0: no row), for [`Store::save`].
+    pub active_at: i64,
     /// A row existed but was older than the time-to-live: it was deleted.
     pub expired: bool,
     /// A row existed but could not be read (another format): it was deleted.
@@ -408,6 +414,7 @@ impl Store {
             return Ok(Loaded {
                 state: Some(kept.state),
                 version: kept.version,
+                active_at: kept.updated_at,
                 ..Loaded::default()
             });
         }
@@ -441,6 +448,7 @@ impl Store {
             Ok(state) => Ok(Loaded {
                 state: Some(state),
                 version,
+                active_at: updated_at,
                 ..Loaded::default()
             }),
             Err(_) => {
@@ -453,15 +461,33 @@ impl Store {
         }
     }
 
-    /// Writes the state if the row is still at `expected` (0: no row yet). Returns false
-    /// when another writer got there first, so the caller can load again and retry.
+    /// Writes the state if the row is still at `expected` (0: no row yet), for activity at
+    /// `now`. Returns the time of activity the row now records, or `None` when another writer
+    /// got there first, so the caller can load again and retry.
+    ///
+    /// The time of activity (`updated_at`: the time-to-live and the grace period count from
+    /// it) is refreshed by a new row, by a finished state (the grace period starts at the
+    /// result), and otherwise only once the one recorded, `active_at` as loaded, is
+    /// [`Store::activity_step`] old: an interview's quick answers leave it alone, so SQLite
+    /// rewrites the row without moving it in the `updated_at` index, and PostgreSQL can
+    /// update it in place.
     pub async fn save(
         &self,
         chat: i64,
         state: &ChatState,
         expected: i64,
+        active_at: i64,
         now: i64,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
+        let refresh = expected == 0
+            || state.finished
+            || !(active_at..active_at + self.activity_step()).contains(&now);
+        if !refresh {
+            return Ok(self
+                .record(chat, state, expected)
+                .await?
+                .then_some(active_at));
+        }
         self.forget(chat);
         let (text, rules_version, finished) = columns(state)?;
         let affected = match &self.pool {
@@ -509,7 +535,15 @@ impl Store {
                 .await?
                 .rows_affected(),
         };
-        Ok(affected == 1)
+        Ok((affected == 1).then_some(now))
+    }
+
+    /// How stale a row's recorded time of activity may grow before a save refreshes it
+    /// (see [`Store::save`]): a sixtieth of the time-to-live, at most a minute. A session may
+    /// therefore expire up to this long before a full time-to-live after its last update,
+    /// never after.
+    pub fn activity_step(&self) -> i64 {
+        (self.ttl.as_secs() as i64 / 60).min(60)
     }
 
     /// Writes the state like [`Store::save`] does over an existing row (at `expected`), but
@@ -954,18 +988,18 @@ mod tests {
             .unwrap();
         // Kept after a write, taken (not copied) by the next load, with the row's version,
         // against which the next write succeeds.
-        assert!(store.save(7, &state(1), 0, 10).await.unwrap());
+        assert!(store.save(7, &state(1), 0, 0, 10).await.unwrap().is_some());
         store.keep(7, state(1), 1, 10);
         assert_eq!(store.kept(), 1);
         let loaded = store.load(7, 20).await.unwrap();
         assert_eq!((loaded.state, loaded.version), (Some(state(1)), 1));
         assert_eq!(store.kept(), 0);
-        assert!(store.save(7, &state(2), 1, 30).await.unwrap());
+        assert!(store.save(7, &state(2), 1, 10, 30).await.unwrap().is_some());
         // Every write of the chat's row forgets its kept state first.
         for write in 0..4 {
             store.keep(7, state(2), 2, 30);
             match write {
-                0 => assert!(!store.save(7, &state(9), 1, 30).await.unwrap()),
+                0 => assert!(store.save(7, &state(9), 1, 30, 30).await.unwrap().is_none()),
                 1 => assert!(!store.record(7, &state(9), 1).await.unwrap()),
                 2 => store.put_raw(8, "{}", 30).await.unwrap(),
                 _ => store.delete(7).await.unwrap(),
@@ -974,7 +1008,7 @@ mod tests {
         }
         assert!(store.load(7, 40).await.unwrap().state.is_none());
         // A kept state past the time-to-live is not used: the row is expired as usual.
-        assert!(store.save(7, &state(3), 0, 50).await.unwrap());
+        assert!(store.save(7, &state(3), 0, 0, 50).await.unwrap().is_some());
         store.keep(7, state(3), 1, 50);
         let late = store.load(7, 151).await.unwrap();
         assert!(late.expired && late.state.is_none());
@@ -982,7 +1016,7 @@ mod tests {
         // A swept row's kept state goes with it.
         let mut done = state(4);
         done.finished = true;
-        assert!(store.save(9, &done, 0, 60).await.unwrap());
+        assert!(store.save(9, &done, 0, 0, 60).await.unwrap().is_some());
         store.keep(9, done, 1, 60);
         store.sweep(95, Duration::from_secs(30)).await.unwrap();
         assert!(store.load(9, 96).await.unwrap().state.is_none());
@@ -1013,7 +1047,7 @@ mod tests {
     async fn postgres_keeps_no_state() {
         if let Some(url) = postgres("kept").await {
             let store = Store::open(&url, Duration::from_secs(100)).await.unwrap();
-            assert!(store.save(7, &state(1), 0, 10).await.unwrap());
+            assert!(store.save(7, &state(1), 0, 0, 10).await.unwrap().is_some());
             store.keep(7, state(5), 1, 10);
             assert_eq!(store.kept(), 0);
             assert_eq!(store.load(7, 20).await.unwrap().state, Some(state(1)));
@@ -1054,7 +1088,12 @@ mod tests {
                             let loaded = replica.load(chat, 0).await.unwrap();
                             let mut next = loaded.state.unwrap_or_else(|| state(0));
                             next.step += 1;
-                            if replica.save(chat, &next, loaded.version, 0).await.unwrap() {
+                            if replica
+                                .save(chat, &next, loaded.version, loaded.active_at, 0)
+                                .await
+                                .unwrap()
+                                .is_some()
+                            {
                                 break;
                             }
                             races += 1;
@@ -1093,18 +1132,87 @@ mod tests {
         b.close().await;
     }
 
+    #[tokio::test]
+    async fn sqlite_refreshes_activity_once_a_step() {
+        let dir = tempfile::tempdir().unwrap();
+        refreshes_activity_once_a_step(&sqlite(&dir)).await;
+    }
+
+    #[tokio::test]
+    async fn postgres_refreshes_activity_once_a_step() {
+        if let Some(url) = postgres("activity").await {
+            refreshes_activity_once_a_step(&url).await;
+        }
+    }
+
+    /// A save records new activity once the recorded one is a step old, on a finished state,
+    /// and when the clock went back; the time-to-live counts from what is recorded.
+    async fn refreshes_activity_once_a_step(url: &str) {
+        // A time-to-live of 600 s: a step of 10 s.
+        let store = Store::open(url, Duration::from_secs(600)).await.unwrap();
+        assert_eq!(store.activity_step(), 10);
+        assert_eq!(
+            store.save(7, &state(1), 0, 0, 100).await.unwrap(),
+            Some(100)
+        );
+        let loaded = store.load(7, 105).await.unwrap();
+        assert_eq!((loaded.version, loaded.active_at), (1, 100));
+        // Within the step: written, the recorded activity unchanged.
+        assert_eq!(
+            store.save(7, &state(2), 1, 100, 109).await.unwrap(),
+            Some(100)
+        );
+        assert_eq!(store.load(7, 700).await.unwrap().state, Some(state(2)));
+        // A lost race writes nothing either way.
+        assert_eq!(store.save(7, &state(9), 1, 100, 109).await.unwrap(), None);
+        assert_eq!(store.save(7, &state(9), 1, 100, 300).await.unwrap(), None);
+        // A step later: refreshed.
+        assert_eq!(
+            store.save(7, &state(3), 2, 100, 110).await.unwrap(),
+            Some(110)
+        );
+        assert_eq!(store.load(7, 710).await.unwrap().active_at, 110);
+        // The result: refreshed at once (the grace period starts there).
+        let mut done = state(4);
+        done.finished = true;
+        assert_eq!(store.save(7, &done, 3, 110, 111).await.unwrap(), Some(111));
+        // The clock went back: refreshed to now.
+        assert_eq!(
+            store.save(7, &state(5), 4, 111, 105).await.unwrap(),
+            Some(105)
+        );
+        assert_eq!(store.load(7, 705).await.unwrap().version, 5);
+        let late = store.load(7, 706).await.unwrap();
+        assert!(late.expired && late.state.is_none());
+        // Another TTL, another step: a sixtieth of it, at most a minute.
+        for (hours, step) in [(1, 60), (24, 60)] {
+            let s = Store::open(url, Duration::from_secs(hours * 3600))
+                .await
+                .unwrap();
+            assert_eq!(s.activity_step(), step);
+            s.close().await;
+        }
+        let tiny = Store::open(url, Duration::from_secs(59)).await.unwrap();
+        assert_eq!(tiny.activity_step(), 0);
+        assert_eq!(tiny.save(8, &state(1), 0, 0, 10).await.unwrap(), Some(10));
+        assert_eq!(tiny.save(8, &state(2), 1, 10, 10).await.unwrap(), Some(10));
+        assert_eq!(tiny.save(8, &state(3), 2, 10, 11).await.unwrap(), Some(11));
+        tiny.close().await;
+        store.close().await;
+    }
+
     async fn saves_loads_expires_sweeps_and_counts(url: &str) {
         let store = Store::open(url, Duration::from_secs(100)).await.unwrap();
         assert!(store.load(7, 0).await.unwrap().state.is_none());
-        assert!(store.save(7, &state(1), 0, 10).await.unwrap());
+        assert!(store.save(7, &state(1), 0, 0, 10).await.unwrap().is_some());
         // A second first write loses: someone else created the row.
-        assert!(!store.save(7, &state(9), 0, 10).await.unwrap());
+        assert!(store.save(7, &state(9), 0, 0, 10).await.unwrap().is_none());
         let loaded = store.load(7, 20).await.unwrap();
         assert_eq!(loaded.state, Some(state(1)));
         assert_eq!(loaded.version, 1);
         // Compare-and-swap: a stale version does not overwrite.
-        assert!(store.save(7, &state(2), 1, 30).await.unwrap());
-        assert!(!store.save(7, &state(3), 1, 30).await.unwrap());
+        assert!(store.save(7, &state(2), 1, 10, 30).await.unwrap().is_some());
+        assert!(store.save(7, &state(3), 1, 10, 30).await.unwrap().is_none());
         assert_eq!(store.load(7, 40).await.unwrap().state, Some(state(2)));
         // Recording keeps the last activity's time (a save at 30): still there at 129, and
         // compare-and-swap as well.
@@ -1115,7 +1223,7 @@ mod tests {
         // Replies cut short: found by when they were claimed, and no longer once completed.
         let mut cut = state(3);
         cut.pending = Some(25);
-        assert!(store.save(7, &cut, 3, 30).await.unwrap());
+        assert!(store.save(7, &cut, 3, 30, 30).await.unwrap().is_some());
         assert_eq!(store.stalled(26, 10).await.unwrap(), vec![7]);
         assert!(store.stalled(25, 10).await.unwrap().is_empty());
         assert!(store.record(7, &state(2), 4).await.unwrap());
@@ -1135,8 +1243,8 @@ mod tests {
         // Sweeping: finished rows after the grace period, others after the time-to-live.
         let mut done = state(5);
         done.finished = true;
-        store.save(1, &done, 0, 0).await.unwrap();
-        store.save(2, &state(5), 0, 0).await.unwrap();
+        store.save(1, &done, 0, 0, 0).await.unwrap();
+        store.save(2, &state(5), 0, 0, 0).await.unwrap();
         assert_eq!(store.sweep(50, Duration::from_secs(30)).await.unwrap().0, 1);
         let (gone, expired) = store.sweep(101, Duration::from_secs(30)).await.unwrap();
         assert_eq!((gone, expired.len()), (1, 1));

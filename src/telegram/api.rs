@@ -1,4 +1,5 @@
-//! The Bot API methods rumbo calls, over teloxide's HTTP client but not its request code.
+//! The Bot API methods rumbo calls, not through teloxide's request code (and, unless a proxy
+//! is configured, not through its HTTP client either: see [`super::http`]).
 //!
 //! Why not teloxide's requests: teloxide-core waits a fixed 10 seconds after any 5xx answer
 //! before even reporting it (`DELAY_ON_SERVER_ERROR`, not configurable), on every method. With
@@ -19,13 +20,17 @@ use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use bytes::Bytes;
 use tokio::time::Instant;
+use tracing::info;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use teloxide::ApiError;
 use teloxide::types::{BotCommand, ChatId, InlineKeyboardMarkup, MessageId};
+
+use super::http::Http;
 
 /// Why a request did not succeed.
 #[derive(Debug)]
@@ -131,10 +136,9 @@ impl Method {
 
 /// The Bot API of one bot.
 pub(super) struct Api {
-    client: reqwest::Client,
-    /// `…/bot<token>/<method>` for each [`Method`], in the order of [`Method::ALL`]: never
-    /// logged.
-    urls: Vec<url::Url>,
+    /// Posts to `…/bot<token>/<method>` for each [`Method`], in the order of [`Method::ALL`]
+    /// (never logged).
+    http: Http,
     /// Pacing of messages (`None`: `--no-pacing`).
     pacer: Option<Pacer>,
 }
@@ -190,8 +194,10 @@ struct GetUpdates<'a> {
 }
 
 /// A request's body as JSON, made once for all its attempts.
-fn json(body: &impl Serialize) -> Result<Vec<u8>, Failure> {
-    serde_json::to_vec(body).map_err(|_| Failure::Unreadable)
+fn json(body: &impl Serialize) -> Result<Bytes, Failure> {
+    serde_json::to_vec(body)
+        .map(Bytes::from)
+        .map_err(|_| Failure::Unreadable)
 }
 
 impl Api {
@@ -208,28 +214,23 @@ impl Api {
                 url
             })
             .collect();
-        Ok(Self {
-            client: bot.client().clone(),
-            urls,
-            pacer,
-        })
+        let http = Http::new(urls, bot.client().clone())?;
+        if http.proxied() {
+            info!("the Bot API is reached through the proxy the environment names");
+        }
+        Ok(Self { http, pacer })
     }
 
     /// Calls `method` with `body` (JSON) once.
-    async fn call<T: DeserializeOwned>(&self, method: Method, body: &[u8]) -> Result<T, Failure> {
-        let response = self
-            .client
-            .post(self.urls[method as usize].clone())
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_vec())
-            .send()
+    async fn call<T: DeserializeOwned>(&self, method: Method, body: &Bytes) -> Result<T, Failure> {
+        let (status, bytes) = self
+            .http
+            .post(method as usize, body)
             .await
             .map_err(|_| Failure::Network)?;
-        let status = response.status();
-        if status.is_server_error() {
-            return Err(Failure::Server(status.as_u16()));
+        if (500..600).contains(&status) {
+            return Err(Failure::Server(status));
         }
-        let bytes = response.bytes().await.map_err(|_| Failure::Network)?;
         let envelope: Envelope<T> =
             serde_json::from_slice(&bytes).map_err(|_| Failure::Unreadable)?;
         match envelope {
@@ -246,7 +247,7 @@ impl Api {
                     }),
                 ..
             } => Err(Failure::RetryAfter(Duration::from_secs(seconds))),
-            _ if status.as_u16() == 429 => Err(Failure::RetryAfter(Duration::from_secs(1))),
+            _ if status == 429 => Err(Failure::RetryAfter(Duration::from_secs(1))),
             Envelope { description, .. } => {
                 let description = description.unwrap_or_default();
                 // teloxide reads Telegram's descriptions into its `ApiError` (unknown ones

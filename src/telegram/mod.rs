@@ -40,6 +40,7 @@ use crate::render::{Screen, Target};
 use crate::store::{CountRow, Store};
 
 mod api;
+mod http;
 mod polling;
 
 /// The bot as handlers see it: teloxide's `Bot` for the dispatcher (which asks getMe), and
@@ -423,6 +424,9 @@ fn unix_now() -> i64 {
 /// take it.
 const LEASE_CHECK: Duration = Duration::from_secs(1);
 
+/// How long a stopping bot waits for its last counts to be written and its databases closed.
+const CLOSE_WITHIN: Duration = Duration::from_secs(10);
+
 /// How often batched counters are written: one transaction a second, whatever the traffic.
 /// A kill -9 loses at most this much counting (never a session).
 const COUNT_FLUSH: Duration = Duration::from_secs(1);
@@ -551,11 +555,22 @@ pub async fn run(settings: Settings, loader: Loader) -> anyhow::Result<()> {
             );
         }
     }
-    app.flush_counts().await;
-    if let Some(pool) = &app.stats {
-        pool.close().await;
+    // A stop ends the process: a database that does not let go (a server restarting, a
+    // connection some task still holds) is waited for a while, then left to the server, which
+    // frees what a closed socket held. What was stored is stored.
+    let closing = async {
+        app.flush_counts().await;
+        if let Some(pool) = &app.stats {
+            pool.close().await;
+        }
+        app.store.close().await;
+    };
+    if tokio::time::timeout(CLOSE_WITHIN, closing).await.is_err() {
+        warn!(
+            "the database did not close within {} s of the stop; stopping anyway",
+            CLOSE_WITHIN.as_secs()
+        );
     }
-    app.store.close().await;
     if failed {
         anyhow::bail!("the Bot API did not answer getMe: the webhook was not served");
     }
@@ -696,7 +711,13 @@ async fn poll_as_elected(bot: &Tg, app: &Arc<App>, stop: tokio::sync::watch::Rec
         if *stop.borrow() {
             return;
         }
-        let lease = match app.store.try_lead().await {
+        // A stop asked for while the database is slow to answer is not kept waiting.
+        let mut stopping = stop.clone();
+        let lead = tokio::select! {
+            lead = app.store.try_lead() => lead,
+            _ = stopping.wait_for(|stop| *stop) => return,
+        };
+        let lease = match lead {
             Ok(Some(lease)) => lease,
             Ok(None) => {
                 if !said_standby {
@@ -1141,7 +1162,7 @@ async fn process(
     // on the winner's state, so no answer is lost or applied twice, and nothing is sent that
     // was not stored.
     let mut attempts = 0;
-    let (set, outcome, version) = loop {
+    let (set, outcome, version, active_at) = loop {
         let loaded = match app.store.load(chat.0, now).await {
             Ok(l) => l,
             Err(e) => {
@@ -1255,14 +1276,19 @@ async fn process(
             state.shown_in = Some(outcome.lang.clone());
         }
         let claimed = match &outcome.state {
-            Some(s) => app.store.save(chat.0, s, loaded.version, now).await,
-            None => app.store.delete(chat.0).await.map(|()| true),
+            Some(s) => {
+                app.store
+                    .save(chat.0, s, loaded.version, loaded.active_at, now)
+                    .await
+            }
+            None => app.store.delete(chat.0).await.map(|()| Some(now)),
         };
         match claimed {
-            // The row's version after this write (a new row starts at 1).
-            Ok(true) => break (set, outcome, loaded.version + 1),
-            Ok(false) if attempts < MAX_ATTEMPTS => attempts += 1,
-            Ok(false) => {
+            // The row's version after this write (a new row starts at 1), and its time of
+            // activity.
+            Ok(Some(at)) => break (set, outcome, loaded.version + 1, at),
+            Ok(None) if attempts < MAX_ATTEMPTS => attempts += 1,
+            Ok(None) => {
                 warn!("a session kept changing under this update; it was not applied");
                 unavailable(bot, app, chat, client_lang.as_deref(), press.as_ref()).await;
                 return;
@@ -1365,7 +1391,7 @@ async fn process(
         s.sent = 0;
         s.replied_at = Some(unix_now());
         match app.store.record(chat.0, &s, version).await {
-            Ok(true) => app.store.keep(chat.0, s, version + 1, now),
+            Ok(true) => app.store.keep(chat.0, s, version + 1, active_at),
             Ok(false) => {}
             Err(e) => warn!(error = %e, "storing a session failed"),
         }
