@@ -3,7 +3,7 @@
 //!
 //! Why not reqwest always: under load its layers around hyper (following redirects, which
 //! parses each request's URL again from text; retrying; turning the URL into a URI) were about
-//! a twentieth of the bot's time (README, "Where the time goes"), and the Bot API neither
+//! a tenth of the bot's time (README, "Where the time goes"), and the Bot API neither
 //! redirects nor needs them. Directly, a request is the method's URI (parsed once), a
 //! `Content-Type` header and the JSON body, shared by a request's attempts.
 //!
